@@ -58,8 +58,9 @@ struct cli_opts {
 };
 
 /*
- * Handler for a subcommand's own options: return 0 when handled, or print a message and
- * return EXIT_USAGE.
+ * Handler for a subcommand's own options, called before the global ones: return 0 when
+ * handled, -1 when the option is not the subcommand's (the global handler then takes it), or
+ * print a message and return EXIT_USAGE.
  */
 typedef int (*cli_opt_fn)(int opt, const char *arg, void *ctx);
 

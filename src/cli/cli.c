@@ -162,10 +162,13 @@ int cli_parse(int argc, char **argv, const struct option *extra, const char *ext
 	memset(o, 0, sizeof(*o));
 	o->retries = -1;
 	o->clock = clock_system;
-	for (i = 0; i < sizeof(global_opts) / sizeof(global_opts[0]); i++)
-		longopts[n++] = global_opts[i];
+	/* The subcommand's options come first so they may redefine a global one (whois --server
+	 * names a WHOIS server, not a DNS server): getopt_long takes the first exact match. */
 	for (i = 0; extra && extra[i].name && n < CLI_MAX_LONGOPTS - 1; i++)
 		longopts[n++] = extra[i];
+	for (i = 0; i < sizeof(global_opts) / sizeof(global_opts[0]) && n < CLI_MAX_LONGOPTS - 1;
+	     i++)
+		longopts[n++] = global_opts[i];
 	memset(&longopts[n], 0, sizeof(longopts[n]));
 	/* No leading '+': options may follow operands, as users of dig and whois expect. */
 	snprintf(shortopts, sizeof(shortopts), "vqh%s", extra_short ? extra_short : "");
@@ -187,12 +190,11 @@ int cli_parse(int argc, char **argv, const struct option *extra, const char *ext
 		}
 		if (c == 'h')
 			c = OPT_HELP;
-		r = global_opt(cmd, c, optarg, o);
-		if (r == -1) {
-			if (!fn)
-				return cli_usage_error(cmd, "unexpected option");
-			r = fn(c, optarg, ctx);
-		}
+		r = fn ? fn(c, optarg, ctx) : -1;
+		if (r == -1)
+			r = global_opt(cmd, c, optarg, o);
+		if (r == -1)
+			return cli_usage_error(cmd, "unexpected option");
 		if (r)
 			return r;
 	}
