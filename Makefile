@@ -16,8 +16,10 @@ ifneq ($(WERROR),)
 WARN      += -Werror
 endif
 ifneq ($(SANITIZE),)
-CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS   += -fsanitize=$(SANITIZE)
+# `override`: `make sanitize` passes CFLAGS on the command line, which would otherwise
+# silently drop these and build without instrumentation.
+override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 CPPFLAGS  += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude -I$(BUILD)/gen
 LDLIBS    += -lz
