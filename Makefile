@@ -60,7 +60,13 @@ TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
 all: $(BIN) $(LAB_BIN) $(TOOL_BIN)
 
-$(BUILD)/obj/%.o: %.c
+# Objects depend on the flags they were built with: changing CFLAGS or SANITIZE rebuilds.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW   := $(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS)
+$(shell mkdir -p $(BUILD); [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
+	printf '%s' '$(FLAGS_NOW)' > $(FLAGS_STAMP))
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
