@@ -52,8 +52,8 @@ static int local_opt(int opt, const char *arg, void *vctx)
 		r->excl[r->ao.nexclude++] = arg;
 		return 0;
 	case OPT_MAX_SIZE:
-		if (!parse_uint(arg, strlen(arg), (uint64_t)1 << 40, &v) || v < 1024)
-			return cli_usage_error("addrs", "--max-size wants a byte count of at least 1024, "
+		if (!parse_uint(arg, strlen(arg), (uint64_t)1 << 40, &v) || v < 1)
+			return cli_usage_error("addrs", "--max-size wants a positive byte count, "
 			                       "not '%s'", arg);
 		r->ao.max_message = (size_t)v;
 		return 0;

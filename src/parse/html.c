@@ -354,7 +354,8 @@ int html_to_text(const char *in, size_t n, struct buf *out, struct html_report *
 			if (attr_value(in + ne, end - ne, "href", &v, &vn))
 				emit_mailto(v, vn, out, rep);
 		} else if (tag_is(in + ns, ne - ns, "td") || tag_is(in + ns, ne - ns, "th")) {
-			buf_addc(out, ' ');
+			if (!closing)
+				buf_addc(out, ' ');
 		} else if (block_tag(in + ns, ne - ns)) {
 			buf_addc(out, '\n');
 		}

@@ -248,8 +248,10 @@ static int pass_plain(struct scanner *s)
 			    label_end(t, n, after) > after && !h.how[0]) {
 				size_t le2 = label_end(t, n, after);
 
-				/* only a short alphabetic TLD-like rest is taken across the break */
-				if (le2 - after <= 6 && le2 < n + 1) {
+				/* only a lower-case label is taken across the break ("crook.\nThanks"
+				 * is the end of a sentence) */
+				if (le2 - after <= 24 && ((t[after] >= 'a' && t[after] <= 'z') ||
+				                          (t[after] >= '0' && t[after] <= '9'))) {
 					dom[dl++] = '.';
 					de = after;
 					snprintf(h.how, sizeof(h.how), "joined across a line break in the domain");
@@ -262,6 +264,23 @@ static int pass_plain(struct scanner *s)
 			dl--;
 		if (!dl)
 			continue;
+		/* "user@domain.com.If you ...": a capitalised last label after lower-case ones is
+		 * the next sentence, not a TLD */
+		{
+			size_t ll = dl, k2;
+			bool upper_before = false;
+
+			while (ll && dom[ll - 1] != '.')
+				ll--;
+			for (k2 = 0; k2 + 1 < ll; k2++)
+				if (dom[k2] >= 'A' && dom[k2] <= 'Z')
+					upper_before = true;
+			if (ll >= 2 && dom[ll] >= 'A' && dom[ll] <= 'Z' && !upper_before &&
+			    memchr(dom, '.', ll - 1)) {
+				de -= dl - (ll - 1);
+				dl = ll - 1;
+			}
+		}
 		if (!set_addr(&h, t + ls, a - ls, dom, dl))
 			continue;
 		h.off = ls;
