@@ -676,24 +676,6 @@ static const char *const cues[] = {
 	"e-post", "e-posta", "correio",
 };
 
-/* First occurrence of needle in hay[0..n) (case-sensitive); memmem is not POSIX. */
-static const char *find_bytes(const char *hay, size_t n, const char *needle, size_t nl)
-{
-	const char *p = hay, *end = hay + n;
-
-	if (!nl)
-		return hay;
-	while ((size_t)(end - p) >= nl) {
-		p = memchr(p, needle[0], (size_t)(end - p) - nl + 1);
-		if (!p)
-			return NULL;
-		if (memcmp(p, needle, nl) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
 /* The cue word before (or just after) a hit, within the same or the previous line. The
  * window is lower-cased once and searched once per cue: this runs for every body address. */
 static const char *find_cue(const char *t, size_t n, size_t off, size_t len)
@@ -714,7 +696,7 @@ static const char *find_cue(const char *t, size_t n, size_t off, size_t len)
 	for (k = 0, i = a; i < b; i++, k++)
 		low[k] = (char)ascii_lower((unsigned char)t[i]);
 	for (i = 0; i < sizeof(cues) / sizeof(cues[0]); i++)
-		if (find_bytes(low, k, cues[i], strlen(cues[i])))
+		if (mem_find(low, k, cues[i], strlen(cues[i])))
 			return cues[i];
 	return NULL;
 }

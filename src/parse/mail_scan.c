@@ -126,27 +126,9 @@ static bool line_end_at(const char *t, size_t n, size_t i, size_t *after)
 	return false;
 }
 
-/* First occurrence of needle in hay[0..n) (case-sensitive); memmem is not POSIX. */
-static const char *find_bytes(const char *hay, size_t n, const char *needle, size_t nl)
-{
-	const char *p = hay, *end = hay + n;
-
-	if (!nl)
-		return hay;
-	while ((size_t)(end - p) >= nl) {
-		p = memchr(p, needle[0], (size_t)(end - p) - nl + 1);
-		if (!p)
-			return NULL;
-		if (memcmp(p, needle, nl) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
 static bool has(const char *low, size_t n, const char *needle)
 {
-	return find_bytes(low, n, needle, strlen(needle)) != NULL;
+	return mem_find(low, n, needle, strlen(needle)) != NULL;
 }
 
 /* Quoted, attribution and message-id lines; the line is lower-cased once (4 KiB each way). */
