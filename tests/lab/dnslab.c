@@ -14,7 +14,9 @@
  *   on NAME TYPE ACTION... [count=N]   NAME/TYPE may be '*'; the first matching line with
  *                                      count left applies; count=N limits it to N queries
  * Actions: delay=MS drop tc wrongid wrongq otherport otheraddr=IP comploop formerr-edns
- *          servfail refused nxdomain notimp closemid oversize empty malformed
+ *          servfail refused nxdomain notimp closemid (TCP: close half way through the
+ *          reply) half (UDP: send half the datagram) oversize (no truncation to the
+ *          client's size) empty (an empty datagram first) malformed (A with RDLENGTH 5)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,7 +47,7 @@ enum {
 	A_WRONGQ = 1 << 4, A_OTHERPORT = 1 << 5, A_OTHERADDR = 1 << 6, A_COMPLOOP = 1 << 7,
 	A_FORMERR_EDNS = 1 << 8, A_SERVFAIL = 1 << 9, A_REFUSED = 1 << 10,
 	A_NXDOMAIN = 1 << 11, A_NOTIMP = 1 << 12, A_CLOSEMID = 1 << 13, A_OVERSIZE = 1 << 14,
-	A_EMPTY = 1 << 15, A_MALFORMED = 1 << 16
+	A_EMPTY = 1 << 15, A_MALFORMED = 1 << 16, A_HALF = 1 << 17
 };
 
 struct name {
@@ -408,6 +410,7 @@ static void add_rule(char **w, int n, int line)
 		else if (strcmp(a, "oversize") == 0) u->actions |= A_OVERSIZE;
 		else if (strcmp(a, "empty") == 0) u->actions |= A_EMPTY;
 		else if (strcmp(a, "malformed") == 0) u->actions |= A_MALFORMED;
+		else if (strcmp(a, "half") == 0) u->actions |= A_HALF;
 		else
 			die("line %d: %s", line, "unknown action");
 	}
@@ -831,7 +834,7 @@ static void handle(struct listener *l, struct conn *c, const uint8_t *in, size_t
 			fd = side_socket(l->family, u->otheraddr);
 			side = true;
 		}
-		if (u && (u->actions & A_CLOSEMID))
+		if (u && (u->actions & A_HALF))
 			o.n /= 2;
 		if (fd >= 0)
 			udp_later(due, fd, from, flen, o.b, o.n, side);
