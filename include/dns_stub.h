@@ -112,6 +112,7 @@ int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qt
                    const char *cause, dns_stub_fn fn, void *arg, struct dns_lookup **out);
 /* Cancel a lookup whose callback has not run (safe inside any loop callback). */
 void dns_lookup_cancel(struct dns_lookup *lk);
+/* Counters since dns_stub_new (for tests and -vv). */
 void dns_stub_stats(const struct dns_stub *s, struct dns_stub_stats *out);
 
 /* ---- reading answers ---- */
