@@ -1,4 +1,5 @@
 /* Resolver settings and name parsing for the commands that send DNS queries. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -10,7 +11,31 @@
 
 #define CLI_RESOLV_CONF "/etc/resolv.conf"
 
-int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step,
+/* Root hints for --iterative. Returns 0 or an exit code. */
+static int load_hints(const char *cmd, const char *hints, struct dns_stub_conf *conf)
+{
+	const char *path = hints;
+	int st;
+
+	if (!path || !*path)
+		path = getenv("MXTRACE_ROOT_HINTS");
+	if (!path || !*path)
+		path = CLI_ROOT_HINTS;
+	st = dns_hints_load(path, conf->hints, DNS_HINTS_MAX, &conf->nhints);
+	if (st == ST_IO) {
+		log_msg(LOG_ERROR, "%s: --iterative needs root hints: cannot read %s (give --hints "
+		        "FILE or set MXTRACE_ROOT_HINTS)", cmd, path);
+		return EXIT_NOINPUT;
+	}
+	if (st != ST_OK) {
+		log_msg(LOG_ERROR, "%s: no A or AAAA record in the root hints %s", cmd, path);
+		return EXIT_DATAERR;
+	}
+	conf->iterative = true;
+	return 0;
+}
+
+int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step, const char *hints,
                  struct dns_stub_conf *conf)
 {
 	struct dns_resolvconf rc;
@@ -21,13 +46,19 @@ int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step,
 		log_msg(LOG_ERROR, "%s: --offline sends no packet, and DNS lookups need some", cmd);
 		return EXIT_UNAVAILABLE;
 	}
-	if (o->iterative)
-		return cli_usage_error(cmd, "--iterative is not available yet; use a recursive "
-		                       "server (--server)");
 	if (o->socks5)
 		return cli_usage_error(cmd, "--socks5 carries TCP only; DNS goes to --server");
+	if (o->iterative && o->nservers > 0)
+		return cli_usage_error(cmd, "--iterative asks the authoritative servers itself; "
+		                       "it takes no --server");
 	memset(&rc, 0, sizeof(rc));
-	if (o->nservers > 0) {
+	if (o->iterative) {
+		int r = load_hints(cmd, hints, conf);
+
+		if (r)
+			return r;
+		conf->cache = true;        /* name-server addresses are shared by the lookups */
+	} else if (o->nservers > 0) {
 		for (i = 0; i < o->nservers; i++) {
 			struct hostport hp;
 			const char *why = "";

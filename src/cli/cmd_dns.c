@@ -18,10 +18,11 @@
 
 #define DNS_DECODE_MAX (1u << 20)    /* a hex dump of the largest message fits easily */
 
-enum { OPT_DECODE = OPT__FIRST_LOCAL, OPT_NORECURSE, OPT_NOEDNS };
+enum { OPT_DECODE = OPT__FIRST_LOCAL, OPT_NORECURSE, OPT_NOEDNS, OPT_HINTS };
 
 struct dns_args {
 	const char *decode;
+	const char *hints;
 	bool norecurse;
 	bool noedns;
 	bool reverse;
@@ -35,6 +36,7 @@ static int local_opt(int opt, const char *arg, void *ctx)
 	case OPT_DECODE: a->decode = arg; return 0;
 	case OPT_NORECURSE: a->norecurse = true; return 0;
 	case OPT_NOEDNS: a->noedns = true; return 0;
+	case OPT_HINTS: a->hints = arg; return 0;
 	case 'x': a->reverse = true; return 0;
 	default: return -1;
 	}
@@ -44,6 +46,7 @@ static const struct option local_opts[] = {
 	{ "decode", required_argument, NULL, OPT_DECODE },
 	{ "norecurse", no_argument, NULL, OPT_NORECURSE },
 	{ "no-edns", no_argument, NULL, OPT_NOEDNS },
+	{ "hints", required_argument, NULL, OPT_HINTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -54,6 +57,8 @@ static void local_help(void)
 	       "  -x                NAME is an IP address: ask its PTR record\n"
 	       "  --norecurse       clear RD (ask a server about its own data)\n"
 	       "  --no-edns         send no OPT record\n"
+	       "  --hints FILE      root hints for --iterative (default $MXTRACE_ROOT_HINTS or\n"
+	       "                    " CLI_ROOT_HINTS ")\n"
 	       "TYPE: A, AAAA, MX, NS, CNAME, SOA, TXT, PTR, SRV, CAA, ... or a number "
 	       "(default A).\n");
 }
@@ -317,7 +322,7 @@ static int query(struct cli_opts *o, struct dns_args *a, const char *name_arg,
 	rc = cli_dns_name("dns", name_arg, &name);
 	if (rc)
 		goto out;
-	rc = cli_dns_conf("dns", o, "dns", &conf);
+	rc = cli_dns_conf("dns", o, "dns", a->hints, &conf);
 	if (rc)
 		goto out;
 	conf.no_rd = a->norecurse;

@@ -14,6 +14,21 @@
 #include "status.h"
 #include "text.h"
 
+enum { OPT_HINTS = OPT__FIRST_LOCAL };
+
+static const struct option local_opts[] = {
+	{ "hints", required_argument, NULL, OPT_HINTS },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int local_opt(int opt, const char *arg, void *ctx)
+{
+	if (opt != OPT_HINTS)
+		return -1;
+	*(const char **)ctx = arg;
+	return 0;
+}
+
 struct slot {
 	struct mx_result *r;
 	bool done;
@@ -124,13 +139,16 @@ int cmd_mx(int argc, char **argv)
 	struct loop *loop = NULL;
 	struct slot *slots = NULL;
 	struct buf out;
+	const char *hints = NULL;
 	int first, rc, i, n, worst = EXIT_FOUND, trc;
 
-	rc = cli_parse(argc, argv, NULL, "", NULL, NULL, &o, &first);
+	rc = cli_parse(argc, argv, local_opts, "", local_opt, (void *)&hints, &o, &first);
 	if (rc)
 		return rc;
 	if (o.help) {
 		cli_usage(stdout, "mx");
+		printf("\nOptions of mx:\n  --hints FILE      root hints for --iterative (default "
+		       "$MXTRACE_ROOT_HINTS or " CLI_ROOT_HINTS ")\n");
 		printf("\nDOMAIN may also be an address (the part after '@' is used). Exit: 0 mail "
 		       "service found for every domain, 1 some domain has none (NXDOMAIN, null MX, "
 		       "no MX and no address, all exchanges dead), 75 temporary failure.\n");
@@ -143,7 +161,7 @@ int cmd_mx(int argc, char **argv)
 	if (rc)
 		return rc;
 	buf_init(&out, 1u << 26);
-	rc = cli_dns_conf("mx", &o, "mx", &conf);
+	rc = cli_dns_conf("mx", &o, "mx", hints, &conf);
 	if (rc)
 		goto out;
 	conf.cache = true;           /* shared exchanges are asked once */

@@ -9,7 +9,7 @@
  *   -p PORT    port (default 53; 0 lets the kernel choose, printed to PORTFILE/stdout)
  *   -l FILE    append one line per received query: "PROTO SRC SRCPORT ID QNAME QTYPE EDNS"
  *
- * Scenario lines ('#' starts a comment):
+ * Scenario lines ('#' or ';' starts a comment):
  *   rr NAME TTL TYPE RDATA...     TYPE: A AAAA NS CNAME PTR MX TXT SOA
  *   on NAME TYPE ACTION... [count=N]   NAME/TYPE may be '*'; the first matching line with
  *                                      count left applies; count=N limits it to N queries
@@ -266,7 +266,7 @@ static int words(char *s, char **w, int max)
 	while (*s && n < max) {
 		while (*s == ' ' || *s == '\t')
 			s++;
-		if (!*s || *s == '#')
+		if (!*s || *s == '#' || *s == ';')
 			break;
 		if (*s == '"') {
 			w[n++] = s++;

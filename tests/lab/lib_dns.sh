@@ -6,9 +6,12 @@
 #   192.0.2.2   LAB_DNS_TLD       nsd: every TLD seen in the zone files (ns.tld.test.)
 #   192.0.2.3   LAB_DNS_AUTH      nsd: the domain zones (ns.auth.test.)
 #   192.0.2.4   LAB_DNS_BROKEN    dnslab: SERVFAIL for everything (ns.broken.test.)
+#   192.0.2.5   LAB_DNS_ROGUE     dnslab: serves the zones marked "rogue" (ns.rogue.test.),
+#                                 whose bodies are dnslab scenarios (forged data, tricks)
 #   192.0.2.53  LAB_DNS_RESOLVER  unbound, recursive from the lab root: give it to
 #                                 mxtrace as --server; dig and other clients inside the
 #                                 namespace find it in /etc/resolv.conf
+#   $LAB_DNS_HINTS                root hints of the lab (for mxtrace --iterative --hints)
 # Zones: tests/lab/zones/*.zone plus any directories passed to lab_dns_start_standard (a
 # later file with the same name wins). See tests/lab/zones/README.md for the format. Logs:
 # $LAB_TMP/dns/*.log; unbound logs every query it receives (lab_dns_resolver_queries).
@@ -17,8 +20,10 @@ LAB_DNS_ROOT=192.0.2.1
 LAB_DNS_TLD=192.0.2.2
 LAB_DNS_AUTH=192.0.2.3
 LAB_DNS_BROKEN=192.0.2.4
+LAB_DNS_ROGUE=192.0.2.5
 LAB_DNS_RESOLVER=192.0.2.53
 LAB_DNS_DIR=""
+LAB_DNS_HINTS=""
 
 # Where tests/lab is: scripts outside it (bench/, mk/) set LAB_LIB_DIR before sourcing.
 _lab_dns_src=${LAB_LIB_DIR:-$(cd "$(dirname "$0")" && pwd)}
@@ -78,7 +83,7 @@ lab_dns_start_standard() { # [ZONEDIR...]
 	lab_require_cmd unbound unbound
 	[ -n "$LAB_NS" ] || lab_ns_create dns
 	lab_ns_addr "$LAB_DNS_ROOT/32" "$LAB_DNS_TLD/32" "$LAB_DNS_AUTH/32" "$LAB_DNS_BROKEN/32" \
-		"$LAB_DNS_RESOLVER/32"
+		"$LAB_DNS_ROGUE/32" "$LAB_DNS_RESOLVER/32"
 	LAB_DNS_DIR="$LAB_TMP/dns"
 	_z="$LAB_DNS_DIR/zones"
 	mkdir -p "$_z"
@@ -89,14 +94,24 @@ lab_dns_start_standard() { # [ZONEDIR...]
 	done
 	: >"$LAB_DNS_DIR/auth.list"
 	: >"$LAB_DNS_DIR/tlds"
+	: >"$LAB_DNS_DIR/rogue.scenario"
 	for _f in "$_z"/*.body; do
 		_name=$(basename "$_f" .body)
 		_tld=${_name##*.}
 		grep -qx "$_tld" "$LAB_DNS_DIR/tlds" || echo "$_tld" >>"$LAB_DNS_DIR/tlds"
-		if head -1 "$_f" | grep -q '^; lab-server: broken'; then
+		_first=$(head -1 "$_f")
+		case $_first in
+		"; lab-server: broken"*)
 			echo "$_name. NS ns.broken.test." >>"$_z/deleg.$_tld"
-			continue
-		fi
+			continue ;;
+		"; lab-server: rogue"*)
+			echo "$_name. NS ns.rogue.test." >>"$_z/deleg.$_tld"
+			cat "$_f" >>"$LAB_DNS_DIR/rogue.scenario"
+			continue ;;
+		"; lab-delegate: "*)
+			echo "$_name. NS ${_first#; lab-delegate: }" >>"$_z/deleg.$_tld"
+			continue ;;
+		esac
 		echo "$_name. NS ns.auth.test." >>"$_z/deleg.$_tld"
 		{ _lab_dns_head "$_name" ns.auth.test.; cat "$_f"; } >"$_z/$_name.zone"
 		echo "$_name $_z/$_name.zone" >>"$LAB_DNS_DIR/auth.list"
@@ -109,8 +124,10 @@ lab_dns_start_standard() { # [ZONEDIR...]
 			_lab_dns_head "$_tld" ns.tld.test.
 			[ -f "$_z/deleg.$_tld" ] && cat "$_z/deleg.$_tld"
 			if [ "$_tld" = test ]; then
-				printf 'a.root\tA\t%s\nns.tld\tA\t%s\nns.auth\tA\t%s\nns.broken\tA\t%s\n' \
-					"$LAB_DNS_ROOT" "$LAB_DNS_TLD" "$LAB_DNS_AUTH" "$LAB_DNS_BROKEN"
+				printf 'a.root\tA\t%s\nns.tld\tA\t%s\nns.auth\tA\t%s\n' \
+					"$LAB_DNS_ROOT" "$LAB_DNS_TLD" "$LAB_DNS_AUTH"
+				printf 'ns.broken\tA\t%s\nns.rogue\tA\t%s\n' "$LAB_DNS_BROKEN" \
+					"$LAB_DNS_ROGUE"
 			fi
 		} >"$_z/tld.$_tld.zone"
 		echo "$_tld $_z/tld.$_tld.zone" >>"$LAB_DNS_DIR/tld.list"
@@ -127,9 +144,10 @@ lab_dns_start_standard() { # [ZONEDIR...]
 	printf 'on * * servfail\n' >"$LAB_DNS_DIR/broken.scenario"
 	lab_dns_dnslab "$LAB_DNS_DIR/broken.scenario" "$LAB_DNS_BROKEN" \
 		"$LAB_DNS_DIR/broken.queries"
+	lab_dns_dnslab "$LAB_DNS_DIR/rogue.scenario" "$LAB_DNS_ROGUE" "$LAB_DNS_DIR/rogue.queries"
 	_lab_dns_unbound
 	for _a in "$LAB_DNS_ROOT" "$LAB_DNS_TLD" "$LAB_DNS_AUTH" "$LAB_DNS_BROKEN" \
-		"$LAB_DNS_RESOLVER"; do
+		"$LAB_DNS_ROGUE" "$LAB_DNS_RESOLVER"; do
 		lab_wait_port udp "$_a" 53
 		lab_wait_port tcp "$_a" 53
 	done
@@ -145,6 +163,7 @@ _lab_dns_unbound() {
 	mkdir -p "$_d"
 	printf '.\t3600000\tNS\ta.root.test.\na.root.test.\t3600000\tA\t%s\n' "$LAB_DNS_ROOT" \
 		>"$_d/root.hints"
+	LAB_DNS_HINTS="$_d/root.hints"
 	cat >"$_d/unbound.conf" <<-CONF
 	server:
 	    interface: $LAB_DNS_RESOLVER

@@ -24,7 +24,10 @@ usage 64 dns --server name.example a.test
 usage 64 dns --server 127.0.0.1:0 a.test
 usage 64 dns -x not-an-address
 usage 64 mx
-usage 64 mx --iterative a.test
+usage 64 mx --iterative --server 127.0.0.1 a.test
+usage 66 mx --iterative --hints "$T/nonexistent" a.test
+printf '; no addresses\n.  3600000  NS  a.root.test.\n' >"$T/empty.hints"
+usage 65 dns --iterative --hints "$T/empty.hints" a.test
 usage 69 dns --offline a.test
 usage 69 mx --offline a.test
 usage 66 dns --decode "$T/nonexistent"

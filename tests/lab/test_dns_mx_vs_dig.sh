@@ -10,7 +10,7 @@ lab_dns_start_standard
 
 domains="single.test multi.test other.test nullmx.test mixednull.test implicit.test
 nodata.test nosuch.test servfail.test cnamemx.test v6only.test dead.test literal.test
-big.test mail.aliases.test twomx.test"
+big.test mail.aliases.test twomx.test poison.test cycle-a.test"
 T="$LAB_TMP/mx.trail"
 J="$LAB_TMP/mx.jsonl"
 
