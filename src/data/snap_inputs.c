@@ -715,8 +715,10 @@ int bld_psl(struct bld *b, int src)
 		}
 		buf_clear(&a);
 		st = rule.n ? idna_to_ascii(rule.p, rule.n, &a) : ST_MALFORMED;
+		/* An exception must leave a suffix: "!www.ck", never "!ck". */
 		if (st || memchr(a.data, '*', a.len) || memchr(a.data, '!', a.len) ||
-		    !hostname_valid((const char *)a.data, a.len)) {
+		    !hostname_valid((const char *)a.data, a.len) ||
+		    (kind == 2 && !memchr(a.data, '.', a.len))) {
 			buf_reset(&a);
 			return bld_err(b, src, lr.lineno, "bad rule '%.*s'", (int)line.n, line.p);
 		}

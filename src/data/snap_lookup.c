@@ -576,7 +576,9 @@ static size_t psl_apply(const unsigned *flags, size_t n, unsigned mask, int *sec
 		unsigned f = flags[i] & mask;
 		unsigned w = i + 1 < n ? flags[i + 1] & mask & (PSL_WILD_ICANN | PSL_WILD_PRIVATE) : 0;
 
-		if (f & (PSL_EXCEPT_ICANN | PSL_EXCEPT_PRIVATE)) {
+		/* An exception needs a label left over for the suffix; a one-label exception
+		 * (refused by the generator, possible in a damaged file) is ignored. */
+		if ((f & (PSL_EXCEPT_ICANN | PSL_EXCEPT_PRIVATE)) && i + 1 < n) {
 			/* An exception rule prevails; the suffix is the rule minus its first label. */
 			*exception = true;
 			*wildcard = false;

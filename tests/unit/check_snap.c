@@ -7,6 +7,7 @@
 
 #include "../../src/data/snap_int.h"
 #include "buf.h"
+#include "sha256.h"
 #include "snap.h"
 #include "snap_build.h"
 #include "status.h"
@@ -701,6 +702,326 @@ START_TEST(tables_checked_after_reseal)
 }
 END_TEST
 
+
+/* ---- rewriting one section's payload (to reach the checks behind the checksums) ---- */
+
+static uint8_t *inflate_section(const uint8_t *d, uint32_t i, uint32_t *ulen)
+{
+	uint32_t nsrc = snap_be32(d + HDR_NSOURCES);
+	const uint8_t *e = d + SNAP_HDR_LEN + nsrc * SNAP_SRC_LEN + i * SNAP_SEC_LEN;
+	uLongf n = snap_be32(e + SEC_ULEN);
+	uint8_t *out = malloc(n);
+
+	ck_assert_int_eq(uncompress(out, &n, d + snap_be64(e + SEC_OFFSET), snap_be32(e + SEC_CLEN)),
+	                 Z_OK);
+	*ulen = (uint32_t)n;
+	return out;
+}
+
+/* A copy of snapshot d with section i's payload replaced (checksums all made right). */
+static uint8_t *replace_section(const uint8_t *d, size_t n, uint32_t i, const uint8_t *pay,
+                                uint32_t plen, size_t *outn)
+{
+	uint32_t nsrc = snap_be32(d + HDR_NSOURCES), nsec = snap_be32(d + HDR_NSECTIONS), k;
+	size_t meta = snap_be32(d + HDR_META_LEN), total = meta, off = meta;
+	uLongf zlen = compressBound(plen);
+	uint8_t *z = malloc(zlen), *out;
+
+	ck_assert_uint_ge(n, meta);
+	ck_assert_int_eq(compress2(z, &zlen, pay, plen, 9), Z_OK);
+	for (k = 0; k < nsec; k++)
+		total += k == i ? zlen : snap_be32(d + SNAP_HDR_LEN + nsrc * SNAP_SRC_LEN +
+		                                   k * SNAP_SEC_LEN + SEC_CLEN);
+	out = calloc(1, total);
+	memcpy(out, d, meta);
+	for (k = 0; k < nsec; k++) {
+		uint8_t *e = out + SNAP_HDR_LEN + nsrc * SNAP_SRC_LEN + k * SNAP_SEC_LEN;
+		const uint8_t *src = d + snap_be64(e + SEC_OFFSET);
+		uint32_t clen = snap_be32(e + SEC_CLEN);
+
+		if (k == i) {
+			src = z;
+			clen = (uint32_t)zlen;
+			snap_put32(e + SEC_ULEN, plen);
+			sha256(pay, plen, e + SEC_SHA);
+		}
+		memcpy(out + off, src, clen);
+		snap_put64(e + SEC_OFFSET, off);
+		snap_put32(e + SEC_CLEN, clen);
+		snap_put32(e + SEC_CRC, (uint32_t)crc32(0, src, clen));
+		off += clen;
+	}
+	snap_put64(out + HDR_FILE_LEN, total);
+	reseal(out);
+	free(z);
+	*outn = total;
+	return out;
+}
+
+static uint32_t section_index(const uint8_t *d, const char *name, uint32_t part)
+{
+	uint32_t nsrc = snap_be32(d + HDR_NSOURCES), nsec = snap_be32(d + HDR_NSECTIONS), k;
+
+	for (k = 0; k < nsec; k++) {
+		const uint8_t *e = d + SNAP_HDR_LEN + nsrc * SNAP_SRC_LEN + k * SNAP_SEC_LEN;
+
+		if (strcmp((const char *)e + SEC_NAME, name) == 0 && snap_be32(e + SEC_PART) == part)
+			return k;
+	}
+	ck_abort_msg("no section %s", name);
+	return 0;
+}
+
+static uint8_t *sec_entry(uint8_t *d, uint32_t k)
+{
+	return d + SNAP_HDR_LEN + snap_be32(d + HDR_NSOURCES) * SNAP_SRC_LEN + k * SNAP_SEC_LEN;
+}
+
+struct pay_case {
+	const char *section;
+	size_t at;                  /* byte offset in the payload (SIZE_MAX: from the end) */
+	int delta;                  /* added to that byte (mod 256) */
+	int grow;                   /* bytes appended */
+	const char *want;
+};
+
+static const struct pay_case pay_cases[] = {
+	{ "ip4.rir", 0, 1, 0, "bad payload header" },              /* key length 5 */
+	{ "ip4.rir", 1, 1, 0, "bad payload header" },              /* record type */
+	{ "psl", 7, 1, 0, "pieces in a list" },                     /* npieces of a list */
+	{ "ip4.rir", 7, 1, 0, "bad piece" },                        /* one piece more */
+	{ "ip4.rir", 11, 1, 0, "sizes do not add up" },             /* one record more */
+	{ "ip4.rir", 20, 0x80, 0, "bad piece" },                    /* varint runs on */
+	{ "ip4.rir", 0, 0, 1, "sizes do not add up" },              /* a byte too many */
+	{ "psl", SIZE_MAX, 1, 0, "string pool not terminated" },
+	{ "ip4.special", SIZE_MAX, 0, 0, "string outside the pool" },
+	{ "ip4.rir", SIZE_MAX, 0, 0, "bad index" },
+	{ "tld", SIZE_MAX, 0, 0, "names out of order" },
+};
+
+static void damage_payload(const struct pay_case *c, uint8_t *p, uint32_t *len)
+{
+	uint32_t npieces = snap_be32(p + 4), nrecs = snap_be32(p + 8), pool = snap_be32(p + 12);
+	uint32_t plen = snap_be32(p + 16);
+	size_t reclen = (size_t)p[2] << 8 | p[3];
+	uint8_t *recs = p + SNAP_PAYLOAD_HDR + plen;
+
+	(void)npieces;
+	if (c->grow) {
+		p[*len] = 0;
+		*len += (uint32_t)c->grow;
+		return;
+	}
+	if (c->at != SIZE_MAX) {
+		if (c->at == 7 && strcmp(c->section, "psl") == 0)
+			return;             /* handled below */
+		p[c->at] = (uint8_t)(p[c->at] + c->delta);
+		return;
+	}
+	if (strstr(c->want, "pool not terminated"))
+		p[*len - 1] = 'x';
+	else if (strstr(c->want, "outside the pool"))
+		recs[(reclen - 4) * nrecs] = (uint8_t)(pool >> 24) + 1; /* termination, high byte */
+	else if (strstr(c->want, "bad index"))
+		recs[0] = 200;          /* registry column, record 0 */
+	else if (strstr(c->want, "out of order")) {
+		uint8_t t[4];
+		int j;
+
+		for (j = 0; j < 4; j++) {       /* swap the name offsets of records 0 and 1 */
+			t[j] = recs[j * nrecs];
+			recs[j * nrecs] = recs[j * nrecs + 1];
+			recs[j * nrecs + 1] = t[j];
+		}
+	}
+}
+
+START_TEST(payload_checks_after_checksums)
+{
+	const struct pay_case *c = &pay_cases[_i];
+	uint32_t idx = section_index(fx_data, c->section, 0), ulen;
+	uint8_t *pay = inflate_section(fx_data, idx, &ulen), *big, *d;
+	char err[SNAP_ERR_MAX];
+	size_t n;
+
+	big = malloc(ulen + 16);
+	memcpy(big, pay, ulen);
+	if (strcmp(c->want, "pieces in a list") == 0) {
+		snap_put32(big + 4, 1);     /* a sorted list with pieces */
+		d = replace_section(fx_data, fx_len, idx, big, ulen, &n);
+		ck_assert_int_eq(open_copy(d, n, err), ST_MALFORMED);
+		ck_assert_msg(strstr(err, "bad payload header"), "%s", err);
+	} else {
+		damage_payload(c, big, &ulen);
+		d = replace_section(fx_data, fx_len, idx, big, ulen, &n);
+		ck_assert_int_eq(open_copy(d, n, err), ST_MALFORMED);
+		ck_assert_msg(strstr(err, c->want), "%s: got '%s', want '%s'", c->section, err, c->want);
+	}
+	free(d);
+	free(big);
+	free(pay);
+}
+END_TEST
+
+START_TEST(table_checks_after_reseal)
+{
+	uint8_t *d = malloc(fx_len + 1);
+	char err[SNAP_ERR_MAX];
+	uint32_t k;
+	struct snap *s;
+	struct snap_tld t;
+	struct snap_ip_result r;
+	uint8_t a[16] = { 1, 0, 0, 1 };
+
+	/* An unknown table (a newer minor version) is skipped; a missing one is reported. */
+	memcpy(d, fx_data, fx_len);
+	k = section_index(d, "tld", 0);
+	memcpy(sec_entry(d, k) + SEC_NAME, "tlz", 4);
+	reseal(d);
+	ck_assert_int_eq(snap_open_mem(d, fx_len, false, true, &s, err, sizeof(err)), ST_OK);
+	ck_assert_int_eq(snap_lookup_tld(s, "com", 3, &t, err, sizeof(err)), ST_NOTFOUND);
+	ck_assert(strstr(err, "no tld section"));
+	ck_assert_int_eq(snap_verify(s, err, sizeof(err)), ST_MALFORMED);
+	ck_assert(strstr(err, "section tld is missing"));
+	snap_free(s);
+	/* No registry table: statistics records cannot be resolved; the failure sticks. */
+	memcpy(d, fx_data, fx_len);
+	k = section_index(d, "registry", 0);
+	memcpy(sec_entry(d, k) + SEC_NAME, "registrz", 9);
+	reseal(d);
+	ck_assert_int_eq(snap_open_mem(d, fx_len, false, true, &s, err, sizeof(err)), ST_OK);
+	ck_assert_int_eq(snap_lookup_ip(s, 4, a, &r, err, sizeof(err)), ST_MALFORMED);
+	ck_assert(strstr(err, "no registry section"));
+	ck_assert_int_eq(snap_lookup_ip(s, 4, a, &r, err, sizeof(err)), ST_MALFORMED);
+	ck_assert(strstr(err, "damaged"));
+	snap_free(s);
+	/* Section table fields. */
+	memcpy(d, fx_data, fx_len);
+	snap_put64(sec_entry(d, 0) + SEC_SOURCES, 1ull << 40);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "unknown source"));
+	memcpy(d, fx_data, fx_len);
+	snap_put32(sec_entry(d, 0) + SEC_PART, 1);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "first part is 1"));
+	memcpy(d, fx_data, fx_len);
+	k = section_index(d, "registry", 0);
+	memcpy(sec_entry(d, k) + SEC_NAME, "psl\0\0\0\0\0", 8);
+	snap_put32(sec_entry(d, k) + SEC_PART, 1);
+	snap_put64(sec_entry(d, k) + SEC_KEY_LO + 8, 5);
+	snap_put32(sec_entry(d, k) + SEC_KIND, RT_PSL);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "psl cannot be split"));
+	memcpy(d, fx_data, fx_len);
+	k = section_index(d, "psl", 0);
+	snap_put32(sec_entry(d, k) + SEC_RECORDS, 1);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "record count differs"));
+	/* Header fields. */
+	memcpy(d, fx_data, fx_len);
+	snap_put32(d + HDR_NSOURCES, SNAP_MAX_SOURCES + 1);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "table sizes"));
+	memcpy(d, fx_data, fx_len);
+	snap_put32(d + HDR_NSECTIONS, SNAP_MAX_SECTIONS);
+	snap_put32(d + HDR_META_LEN, SNAP_HDR_LEN + snap_be32(d + HDR_NSOURCES) * SNAP_SRC_LEN +
+	                             SNAP_MAX_SECTIONS * SNAP_SEC_LEN);
+	snap_put32(d + HDR_CRC, (uint32_t)crc32(0, d, HDR_CRC));
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_TRUNC);
+	ck_assert(strstr(err, "extend past the end"));
+	memcpy(d, fx_data, fx_len);
+	snap_put64(d + HDR_FILE_LEN, 1ull << 40);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "bad file length"));
+	memcpy(d, fx_data, fx_len);
+	d[fx_len] = 0;
+	snap_put64(d + HDR_FILE_LEN, fx_len + 1);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len + 1, err), ST_MALFORMED);
+	ck_assert(strstr(err, "after the last section"));
+	/* A damaged zlib stream whose CRC was recomputed. */
+	memcpy(d, fx_data, fx_len);
+	k = section_index(d, "psl", 0);
+	{
+		uint8_t *e = sec_entry(d, k);
+		uint8_t *z = d + snap_be64(e + SEC_OFFSET);
+
+		z[snap_be32(e + SEC_CLEN) / 2] ^= 0xff;
+		snap_put32(e + SEC_CRC, (uint32_t)crc32(0, z, snap_be32(e + SEC_CLEN)));
+	}
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "zlib") || strstr(err, "SHA-256") || strstr(err, "psl"));
+	/* Inflated size announced smaller than the stream. */
+	memcpy(d, fx_data, fx_len);
+	snap_put32(sec_entry(d, k) + SEC_ULEN, 24);
+	reseal(d);
+	ck_assert_int_eq(open_copy(d, fx_len, err), ST_MALFORMED);
+	ck_assert(strstr(err, "longer than announced"));
+	free(d);
+}
+END_TEST
+
+START_TEST(split_table_parts_checked)
+{
+	char err[SNAP_ERR_MAX];
+	uint8_t *d;
+	uint32_t k1, k2;
+	uint8_t *e1, *e2;
+	struct snap *s;
+	struct snap_ip_result r;
+	uint8_t a[16] = { 0 };
+
+	if (snap_embedded_len == 0)
+		return;
+	d = malloc(snap_embedded_len);
+	/* Parts of ip4.rir: a part whose pieces start below its key is refused... */
+	memcpy(d, snap_embedded, snap_embedded_len);
+	k1 = section_index(d, "ip4.rir", 1);
+	e1 = sec_entry(d, k1);
+	snap_put64(e1 + SEC_KEY_LO + 8, snap_be64(e1 + SEC_KEY_LO + 8) + 1);
+	reseal(d);
+	ck_assert_int_eq(snap_open_mem(d, snap_embedded_len, false, false, &s, err, sizeof(err)),
+	                 ST_OK);
+	snap_put32(a, (uint32_t)snap_be64(e1 + SEC_KEY_LO + 8));
+	ck_assert_int_eq(snap_lookup_ip(s, 4, a, &r, err, sizeof(err)), ST_MALFORMED);
+	ck_assert(strstr(err, "below its key range"));
+	snap_free(s);
+	/* ...and so is one whose pieces run into the next part. */
+	memcpy(d, snap_embedded, snap_embedded_len);
+	k2 = section_index(d, "ip4.rir", 2);
+	e2 = sec_entry(d, k2);
+	snap_put64(e2 + SEC_KEY_LO + 8, snap_be64(e2 + SEC_KEY_LO + 8) - 1);
+	reseal(d);
+	ck_assert_int_eq(snap_open_mem(d, snap_embedded_len, false, false, &s, err, sizeof(err)),
+	                 ST_OK);
+	snap_put32(a, (uint32_t)snap_be64(sec_entry(d, k1) + SEC_KEY_LO + 8));
+	ck_assert_int_eq(snap_lookup_ip(s, 4, a, &r, err, sizeof(err)), ST_MALFORMED);
+	ck_assert(strstr(err, "overlaps part"));
+	snap_free(s);
+	free(d);
+}
+END_TEST
+
+START_TEST(open_file_errors)
+{
+	struct snap *s;
+	char err[SNAP_ERR_MAX];
+
+	ck_assert_int_eq(snap_open_file("/nonexistent/mxtrace.snap", &s, err, sizeof(err)), ST_IO);
+	ck_assert(strstr(err, "No such file"));
+	ck_assert_int_eq(snap_open_file("/tmp", &s, err, sizeof(err)), ST_IO);
+	ck_assert(strstr(err, "not a regular file"));
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
 START_TEST(file_fallback_to_embedded)
 {
 	char dir[] = "/tmp/mxt-snap-XXXXXX", path[256], warn[2 * SNAP_ERR_MAX];
@@ -800,6 +1121,11 @@ static Suite *snap_suite(void)
 	tcase_add_test(tc, corrupted_bytes_detected);
 	tcase_add_test(tc, wrong_version_refused);
 	tcase_add_test(tc, tables_checked_after_reseal);
+	tcase_add_loop_test(tc, payload_checks_after_checksums, 0,
+	                    (int)(sizeof(pay_cases) / sizeof(pay_cases[0])));
+	tcase_add_test(tc, table_checks_after_reseal);
+	tcase_add_test(tc, split_table_parts_checked);
+	tcase_add_test(tc, open_file_errors);
 	tcase_add_test(tc, file_fallback_to_embedded);
 	tcase_add_test(tc, embedded_snapshot_opens);
 	suite_add_tcase(s, tc);
