@@ -95,7 +95,7 @@ struct wtab_server {
 	unsigned line;
 };
 
-enum wtab_match { WM_LINE, WM_PREFIX, WM_CONTAINS, WM_EMAIL, WM_DOMAIN };
+enum wtab_match { WM_LINE, WM_PREFIX, WM_SUFFIX, WM_CONTAINS, WM_EMAIL, WM_DOMAIN };
 
 struct wtab_marker {
 	enum whois_state state;
@@ -170,6 +170,8 @@ enum whois_cclass wtab_classify(const struct wtab *t, const char *value,
 /* Names for output and tables ("rpsl", "iso-8859-1", "rate-limited", "registrar", ...). */
 const char *whois_fmt_name(enum whois_fmt f);
 const char *whois_charset_name(enum whois_charset c);
+/* Format of a name as whois_fmt_name() gives it; WFMT_UNKNOWN if none. */
+enum whois_fmt whois_fmt_from_name(const char *name);
 const char *whois_state_name(enum whois_state s);
 const char *whois_qkind_name(enum whois_qkind k);
 const char *whois_fid_name(enum whois_fid f);

@@ -3,6 +3,9 @@
 # src/data/whois_tab.c parses them at run time and refuses malformed lines (checked by
 # tests/unit/check_whois_tab.c, which loads the embedded copy).
 
+# This fragment is included before the Makefile's first rule: keep 'all' the default goal.
+.DEFAULT_GOAL := all
+
 WHOIS_LISTS := servers markers contacts fields
 WHOIS_TAB_C := $(BUILD)/gen/whois_tables.c
 GEN_SRC     += $(WHOIS_TAB_C)

@@ -43,9 +43,26 @@ static const char *const cclass_names[WCC__COUNT] = {
 	"ok", "placeholder", "redacted", "rir", "nir",
 };
 
+static int lookup_name(const char *const *names, int count, const char *s)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
 const char *whois_fmt_name(enum whois_fmt f)
 {
 	return (unsigned)f < WFMT__COUNT ? fmt_names[f] : "unknown";
+}
+
+enum whois_fmt whois_fmt_from_name(const char *name)
+{
+	int k = name ? lookup_name(fmt_names, WFMT__COUNT, name) : -1;
+
+	return k > 0 ? (enum whois_fmt)k : WFMT_UNKNOWN;
 }
 
 const char *whois_charset_name(enum whois_charset c)
@@ -71,16 +88,6 @@ const char *whois_fid_name(enum whois_fid f)
 const char *whois_cclass_name(enum whois_cclass c)
 {
 	return (unsigned)c < WCC__COUNT ? cclass_names[c] : "ok";
-}
-
-static int lookup_name(const char *const *names, int count, const char *s)
-{
-	int i;
-
-	for (i = 0; i < count; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return i;
-	return -1;
 }
 
 struct toks {
@@ -321,6 +328,8 @@ static const char *marker_line(struct wtab *t, const struct toks *tk)
 		m.match = WM_LINE;
 	else if (strcmp(tk->t[1], "prefix") == 0)
 		m.match = WM_PREFIX;
+	else if (strcmp(tk->t[1], "suffix") == 0)
+		m.match = WM_SUFFIX;
 	else if (strcmp(tk->t[1], "contains") == 0)
 		m.match = WM_CONTAINS;
 	else
@@ -595,14 +604,14 @@ enum whois_fid wtab_field(const struct wtab *t, const char *key, size_t n)
 	return WF_NONE;
 }
 
-/* Fold a peer line for marker matching: comment marks and blanks stripped at the start,
+/* Fold a peer line for marker matching: comment marks (%, #, *) and blanks stripped at the start,
  * blanks collapsed, ASCII lower case; capped at cap-1 bytes. */
 static size_t fold_line(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t i = 0, o = 0;
 	bool blank = false;
 
-	while (i < n && (s[i] == '%' || s[i] == '#' || s[i] == ' ' || s[i] == '\t'))
+	while (i < n && (s[i] == '%' || s[i] == '#' || s[i] == '*' || s[i] == ' ' || s[i] == '\t'))
 		i++;
 	for (; i < n && o + 2 < cap; i++) {
 		char c = s[i];
@@ -647,6 +656,7 @@ enum whois_state wtab_marker_scan(const struct wtab *t, const char *server, cons
 		switch (k->match) {
 		case WM_LINE: hit = fl == tl && memcmp(f, k->text, tl) == 0; break;
 		case WM_PREFIX: hit = fl >= tl && memcmp(f, k->text, tl) == 0; break;
+		case WM_SUFFIX: hit = fl >= tl && memcmp(f + fl - tl, k->text, tl) == 0; break;
 		default: hit = strstr(f, k->text) != NULL; break;
 		}
 		if (hit && (best == WST_ANSWERED || k->state > best)) {
