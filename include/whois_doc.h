@@ -31,6 +31,7 @@ struct wdoc_line {
 	bool cont;                      /* continuation of the previous attribute */
 	unsigned obj;                   /* object index of an attribute */
 	unsigned sect;                  /* section index */
+	long parent;                    /* "Registrar:" header of an indented "Name: X", or -1 */
 };
 
 struct wdoc_obj {

@@ -316,7 +316,8 @@ int wdoc_build(struct wdoc *d, const struct wtab *t, const char *server, enum wh
 	struct line_reader lr;
 	struct span text;
 	unsigned sect = 0;
-	bool in_obj = false;
+	bool in_obj = false, head_empty = false;
+	long header = -1;
 	int st;
 	size_t i;
 
@@ -377,7 +378,9 @@ int wdoc_build(struct wdoc *d, const struct wtab *t, const char *server, enum wh
 			l.type = WL_ATTR;
 			l.fid = wtab_field(t, l.key, strlen(l.key));
 		} else if (d->nlines && d->lines[d->nlines - 1].type == WL_ATTR &&
-		           (is_blank_ch(text.p[0]) || text.p[0] == '+')) {
+		           (is_blank_ch(text.p[0]) || text.p[0] == '+' || head_empty)) {
+			/* an indented line continues the attribute above; so does any line
+			 * under "Key:" with nothing after the colon (Nominet, even unindented) */
 			const struct wdoc_line *prev = &d->lines[d->nlines - 1];
 
 			l.type = WL_ATTR;
@@ -391,6 +394,18 @@ int wdoc_build(struct wdoc *d, const struct wtab *t, const char *server, enum wh
 			l.type = WL_TEXT;
 		}
 		l.sect = sect;
+		l.parent = -1;
+		/* "Registrar:" alone on a line heads the indented "Name: X" lines below it */
+		if (l.type == WL_ATTR && !l.cont && (is_blank_ch(text.p[0])) && header >= 0)
+			l.parent = header;
+		else if (l.type == WL_ATTR && !l.cont && l.val.n == 0 && !is_blank_ch(text.p[0]))
+			header = (long)d->nlines;
+		else if (l.type != WL_ATTR || !is_blank_ch(text.p[0]))
+			header = -1;
+		if (l.type == WL_ATTR && !l.cont)
+			head_empty = l.val.n == 0;
+		else if (l.type != WL_ATTR)
+			head_empty = false;
 		if (l.type == WL_ATTR) {
 			if (!in_obj || d->objs[d->nobjs - 1].sect != sect) {
 				st = push_obj(d, d->nlines, sect);

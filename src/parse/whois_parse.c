@@ -20,7 +20,7 @@ static const char *const kind_names[WK__COUNT] = {
 };
 static const char *const csrc_names[WSRC__COUNT] = {
 	"abuse-contact-line", "abuse-c", "net-abuse-poc", "org-abuse-poc", "registrar-abuse",
-	"irt", "abuse-mailbox", "parent-network", "role-email", "remarks", "contact-email",
+	"irt", "abuse-field", "parent-network", "role-email", "remarks", "contact-email",
 };
 static const char *const conf_names[] = { "high", "medium", "low" };
 
@@ -531,9 +531,19 @@ static void domain_fields(const struct wdoc *d, struct whois_answer *a, bool dat
 		const struct wdoc_line *l = &d->lines[i];
 		struct whois_val *v = NULL;
 
+		enum whois_fid f = l->fid;
+
 		if (l->type != WL_ATTR || !l->val.n || wdoc_host_record(d, i))
 			continue;
-		switch (l->fid) {
+		/* "Registrar:" / "    Name: X" (CIRA, EURid) */
+		if (l->parent >= 0 && d->lines[l->parent].fid == WF_REGISTRAR) {
+			if (strcmp(l->key, "name") == 0 || strcmp(l->key, "organization") == 0 ||
+			    strcmp(l->key, "organisation") == 0)
+				f = WF_REGISTRAR;
+			else if (strcmp(l->key, "website") == 0 || strcmp(l->key, "url") == 0)
+				f = WF_REG_URL;
+		}
+		switch (f) {
 		case WF_DOMAIN: v = &a->domain; break;
 		case WF_REGISTRAR: v = &a->registrar; break;
 		case WF_IANA_ID: v = &a->iana_id; break;
@@ -561,6 +571,9 @@ static void domain_fields(const struct wdoc *d, struct whois_answer *a, bool dat
 		default:
 			break;
 		}
+		/* Nominet: "No registrar listed.  This domain is registered directly with Nominet." */
+		if (v == &a->registrar && span_istarts(l->val, "No registrar"))
+			continue;
 		if (v && !val_set(v))
 			set_from_line(v, l);
 	}
@@ -771,7 +784,10 @@ static void contacts_abuse_keys(const struct wdoc *d, struct whois_answer *a, lo
 		size_t pos = 0;
 
 		if (l->type != WL_ATTR || l->fid == WF_REG_ABUSE || l->fid == WF_REG_PHONE ||
-		    l->fid == WF_ABUSE_C || strstr(l->key, "abuse") == NULL)
+		    l->fid == WF_ABUSE_C)
+			continue;
+		if (!strstr(l->key, "abuse") &&
+		    !(l->parent >= 0 && strstr(d->lines[l->parent].key, "abuse")))
 			continue;
 		if (strstr(l->key, "phone") || strstr(l->key, "fax") || strstr(l->key, "handle"))
 			continue;
@@ -980,12 +996,10 @@ int whois_parse(const struct wtab *t, const char *server, enum whois_fmt fmt, co
 		a->state = WST_ANSWERED;
 		memset(&a->state_line, 0, sizeof(a->state_line));
 	}
-	if (a->state == WST_ANSWERED && !has_attrs(&d)) {
-		set_state(a, WST_MALFORMED, "no fields in the answer", 0);
-		goto out;
-	}
 
-	switch (d.fmt) {
+	/* contacts only from answers about the object: a footer of a "no match" or
+	 * rate-limit answer names the registry's desks, not the object's */
+	switch (a->state != WST_ANSWERED ? WFMT_IANA : d.fmt) {
 	case WFMT_IANA:
 		break;
 	case WFMT_ARIN:
@@ -1000,17 +1014,21 @@ int whois_parse(const struct wtab *t, const char *server, enum whois_fmt fmt, co
 			contacts_abuse_keys(&d, a, -1, WSRC_ABUSE_FIELD, WCONF_MEDIUM);
 		break;
 	}
-	if (d.fmt != WFMT_IANA) {
+	if (d.fmt != WFMT_IANA && a->state == WST_ANSWERED) {
 		long r = doc_first_value(&d, WF_REG_ABUSE, 0, d.nlines);
 
 		if (r >= 0) {
+			/* "Registrar Abuse Contact Email", or an explicit abuse e-mail field of a
+			 * network answer (RWhois "Abuse-Email") */
+			bool reg = net < 0 && asn < 0;
 			struct whois_contact *c = add_contact(a, d.lines[r].val, d.lines[r].no,
-			                                      WSRC_REGISTRAR, WCONF_HIGH);
+			                                      reg ? WSRC_REGISTRAR : WSRC_ABUSE_FIELD,
+			                                      WCONF_HIGH);
 			long p = doc_first_value(&d, WF_REG_PHONE, 0, d.nlines);
 
 			add_phone(c, p >= 0 ? &d.lines[p] : NULL);
 			if (c)
-				c->registrar = true;
+				c->registrar = reg;
 		}
 		if (net < 0 && asn < 0)
 			contacts_abuse_keys(&d, a, -1, WSRC_ABUSE_FIELD, WCONF_MEDIUM);
@@ -1020,6 +1038,11 @@ int whois_parse(const struct wtab *t, const char *server, enum whois_fmt fmt, co
 
 	whois_refer_doc(&d, net >= 0 ? net : asn, a);
 	classify_contacts(t, a);
+	if (a->state == WST_ANSWERED && !has_attrs(&d) && a->nrefs == 0) {
+		/* neither data nor a referral: nothing we can read */
+		set_state(a, WST_MALFORMED, "no fields in the answer", 0);
+		goto out;
+	}
 
 	/* IANA with an empty "whois:" and no referral: the TLD has no port-43 service */
 	if (d.fmt == WFMT_IANA && a->state == WST_ANSWERED && a->nrefs == 0) {
