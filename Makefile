@@ -16,8 +16,10 @@ ifneq ($(WERROR),)
 WARN      += -Werror
 endif
 ifneq ($(SANITIZE),)
-CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS   += -fsanitize=$(SANITIZE)
+# `override`: `make sanitize` passes CFLAGS on the command line, which would otherwise
+# silently drop these and build without instrumentation.
+override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 CPPFLAGS  += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude -I$(BUILD)/gen
 LDLIBS    += -lz
@@ -58,7 +60,13 @@ TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
 all: $(BIN) $(LAB_BIN) $(TOOL_BIN)
 
-$(BUILD)/obj/%.o: %.c
+# Objects depend on the flags they were built with: changing CFLAGS or SANITIZE rebuilds.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW   := $(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS)
+$(shell mkdir -p $(BUILD); [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
+	printf '%s' '$(FLAGS_NOW)' > $(FLAGS_STAMP))
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 

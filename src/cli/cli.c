@@ -40,7 +40,7 @@ struct usage_entry {
 static const struct usage_entry usages[] = {
 	{ "trace", "trace [options] MESSAGE|ADDRESS|DOMAIN ...",
 	  "the whole procedure: reply address, MX, addresses, WHOIS, report drafts" },
-	{ "addrs", "addrs [--json] MESSAGE ...",
+	{ "addrs", "addrs [--json] [--exclude ADDR]... [--max-size BYTES] [--top N] MESSAGE ...",
 	  "candidate reply addresses of scam messages, ranked, with evidence" },
 	{ "mx", "mx [options] DOMAIN ...",
 	  "MX hosts and their addresses; dead domain vs temporary failure" },

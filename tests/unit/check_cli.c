@@ -1,0 +1,127 @@
+/* Unit tests for the shared option parser: global options, local overrides, errors. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "status.h"
+
+struct local {
+	const char *server;
+	int raw;
+};
+
+enum { OPT_L_SERVER = OPT__FIRST_LOCAL, OPT_L_RAW };
+
+static const struct option local_opts[] = {
+	{ "server", required_argument, NULL, OPT_L_SERVER },
+	{ "raw", no_argument, NULL, OPT_L_RAW },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int on_local(int opt, const char *arg, void *ctx)
+{
+	struct local *l = ctx;
+
+	switch (opt) {
+	case OPT_L_SERVER: l->server = arg; return 0;
+	case OPT_L_RAW: l->raw = 1; return 0;
+	default: return -1;
+	}
+}
+
+START_TEST(globals_anywhere)
+{
+	char *argv[] = { "mx", "example.com", "--json", "--server", "127.0.0.1:5353", "-vv",
+		         "--timeout", "250", "other.example", NULL };
+	struct cli_opts o;
+	int first;
+
+	ck_assert_int_eq(cli_parse(9, argv, NULL, "", NULL, NULL, &o, &first), 0);
+	ck_assert(o.json);
+	ck_assert_int_eq(o.nservers, 1);
+	ck_assert_str_eq(o.servers[0], "127.0.0.1:5353");
+	ck_assert_int_eq(o.verbose, 2);
+	ck_assert_int_eq(o.timeout_ms, 250);
+	ck_assert_int_eq(9 - first, 2);
+	ck_assert_str_eq(argv[first], "example.com");
+	ck_assert_str_eq(argv[first + 1], "other.example");
+}
+END_TEST
+
+START_TEST(local_overrides_global)
+{
+	char *argv[] = { "whois", "--server", "whois.lab.example:43", "--raw", "1.2.3.4", NULL };
+	struct cli_opts o;
+	struct local l = { NULL, 0 };
+	int first;
+
+	ck_assert_int_eq(cli_parse(5, argv, local_opts, "", on_local, &l, &o, &first), 0);
+	ck_assert_str_eq(l.server, "whois.lab.example:43");
+	ck_assert_int_eq(o.nservers, 0);
+	ck_assert_int_eq(l.raw, 1);
+	ck_assert_str_eq(argv[first], "1.2.3.4");
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	char *a1[] = { "mx", "--bogus", NULL };
+	char *a2[] = { "mx", "--timeout", "abc", NULL };
+	char *a3[] = { "mx", "--timeout", "600001", NULL };
+	char *a4[] = { "mx", "--trail", NULL };
+	char *a5[] = { "mx", "--timeout", "600000", NULL };
+	struct cli_opts o;
+	int first;
+
+	ck_assert_int_eq(cli_parse(2, a1, NULL, "", NULL, NULL, &o, &first), EXIT_USAGE);
+	ck_assert_int_eq(cli_parse(3, a2, NULL, "", NULL, NULL, &o, &first), EXIT_USAGE);
+	ck_assert_int_eq(cli_parse(3, a3, NULL, "", NULL, NULL, &o, &first), EXIT_USAGE);
+	ck_assert_int_eq(cli_parse(2, a4, NULL, "", NULL, NULL, &o, &first), EXIT_USAGE);
+	ck_assert_int_eq(cli_parse(3, a5, NULL, "", NULL, NULL, &o, &first), 0);   /* limit ok */
+}
+END_TEST
+
+START_TEST(server_limit)
+{
+	char *argv[2 + 2 * (CLI_MAX_SERVERS + 1)];
+	struct cli_opts o;
+	int first, i, n = 1;
+
+	argv[0] = "dns";
+	for (i = 0; i < CLI_MAX_SERVERS; i++) {
+		argv[n++] = "--server";
+		argv[n++] = "127.0.0.1";
+	}
+	argv[n] = NULL;
+	ck_assert_int_eq(cli_parse(n, argv, NULL, "", NULL, NULL, &o, &first), 0);
+	argv[n++] = "--server";
+	argv[n++] = "127.0.0.2";
+	argv[n] = NULL;
+	ck_assert_int_eq(cli_parse(n, argv, NULL, "", NULL, NULL, &o, &first), EXIT_USAGE);
+}
+END_TEST
+
+static Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, globals_anywhere);
+	tcase_add_test(tc, local_overrides_global);
+	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, server_limit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(cli_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
