@@ -21,5 +21,5 @@ $(WHOIS_TAB_C): $(WHOIS_LISTS:%=data/whois/%.txt) mk/whois.mk
 	    echo "const size_t whois_tab_$${l}_len = $$(wc -c < data/whois/$$l.txt);"; \
 	  done; } > $@.tmp && mv $@.tmp $@
 
-$(WHOIS_TAB_C:%.c=%.o): $(WHOIS_TAB_C)
+$(WHOIS_TAB_C:%.c=%.o): $(WHOIS_TAB_C) $(BUILD)/.flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
