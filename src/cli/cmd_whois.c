@@ -1,4 +1,4 @@
-/* `mxtrace whois`: parse a saved WHOIS answer (--parse), or follow a live referral chain. */
+/* `mxtrace whois`: follow a live referral chain (QUERY ...), or parse a saved answer (--parse). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,9 @@
 #include "log.h"
 #include "status.h"
 #include "text.h"
+#include "dns_stub.h"
+#include "loop.h"
+#include "whois.h"
 #include "whois_parse.h"
 #include "whois_tab.h"
 
@@ -22,7 +25,17 @@ enum whois_opt {
 	OPT_W_FORMAT,
 	OPT_W_RAW,
 	OPT_W_MAX_BYTES,
+	OPT_W_IANA,
+	OPT_W_NO_REFERRALS,
+	OPT_W_ALLOW_PRIVATE,
+	OPT_W_DNS_SERVER,
+	OPT_W_MAX_HOPS,
+	OPT_W_TOTAL_TIMEOUT,
+	OPT_W_NO_CACHE,
 };
+
+#define WHOIS_CLI_MAX_DNS 8
+#define WHOIS_CLI_MAX_QUERIES 256
 
 struct whois_cli {
 	bool parse;
@@ -30,6 +43,11 @@ struct whois_cli {
 	const char *server;
 	enum whois_fmt fmt;
 	size_t max_bytes;
+	bool iana, no_referrals, allow_private, no_cache;
+	const char *dns[WHOIS_CLI_MAX_DNS];
+	int ndns;
+	unsigned max_hops;
+	uint64_t total_timeout_ms;
 };
 
 static const struct option whois_opts[] = {
@@ -38,16 +56,33 @@ static const struct option whois_opts[] = {
 	{ "format", required_argument, NULL, OPT_W_FORMAT },
 	{ "raw", no_argument, NULL, OPT_W_RAW },
 	{ "max-bytes", required_argument, NULL, OPT_W_MAX_BYTES },
+	{ "iana", no_argument, NULL, OPT_W_IANA },
+	{ "no-referrals", no_argument, NULL, OPT_W_NO_REFERRALS },
+	{ "allow-private-referrals", no_argument, NULL, OPT_W_ALLOW_PRIVATE },
+	{ "dns-server", required_argument, NULL, OPT_W_DNS_SERVER },
+	{ "max-hops", required_argument, NULL, OPT_W_MAX_HOPS },
+	{ "total-timeout", required_argument, NULL, OPT_W_TOTAL_TIMEOUT },
+	{ "no-cache", no_argument, NULL, OPT_W_NO_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char whois_help[] =
 	"WHOIS options:\n"
+	"  --server HOST[:PORT]  first WHOIS server (with --parse: the one that answered)\n"
+	"  --iana            start at whois.iana.org even when the snapshot knows the registry\n"
+	"  --no-referrals    ask the first server only\n"
+	"  --allow-private-referrals  follow referrals to loopback/private/link-local addresses\n"
+	"  --dns-server ADDR[:PORT]  DNS server for WHOIS server names (repeatable; default:\n"
+	"                    /etc/resolv.conf)\n"
+	"  --max-hops N      servers asked per lookup (default 6, at most 16)\n"
+	"  --timeout MS      per hop: connect and answer (default 15000)\n"
+	"  --total-timeout MS  per lookup, DNS included (default 60000)\n"
+	"  --max-bytes N     read at most N bytes of an answer (default 262144)\n"
+	"  --raw             print every hop's answer text (control characters escaped)\n"
+	"  -v                the same, plus a transcript of every exchange on stderr\n"
+	"  --no-cache        no (server, query) or netblock cache between queries\n"
 	"  --parse [FILE]    parse a saved answer from FILE or standard input\n"
-	"  --server HOST[:PORT]  the WHOIS server (with --parse: the one that answered)\n"
-	"  --format FMT      with --parse: iana rpsl arin lacnic icann rwhois jprs jpnic generic\n"
-	"  --raw             also print the answer text (control characters escaped)\n"
-	"  --max-bytes N     read at most N bytes of an answer (default 262144)\n";
+	"  --format FMT      with --parse: iana rpsl arin lacnic icann rwhois jprs jpnic generic\n";
 
 static int whois_opt(int opt, const char *arg, void *ctx)
 {
@@ -73,6 +108,33 @@ static int whois_opt(int opt, const char *arg, void *ctx)
 		if (!parse_uint(arg, strlen(arg), WHOIS_MAX_MAX_BYTES, &v) || v < 64)
 			return cli_usage_error("whois", "--max-bytes wants 64 to %u", WHOIS_MAX_MAX_BYTES);
 		w->max_bytes = (size_t)v;
+		return 0;
+	case OPT_W_IANA:
+		w->iana = true;
+		return 0;
+	case OPT_W_NO_REFERRALS:
+		w->no_referrals = true;
+		return 0;
+	case OPT_W_ALLOW_PRIVATE:
+		w->allow_private = true;
+		return 0;
+	case OPT_W_NO_CACHE:
+		w->no_cache = true;
+		return 0;
+	case OPT_W_DNS_SERVER:
+		if (w->ndns >= WHOIS_CLI_MAX_DNS)
+			return cli_usage_error("whois", "at most %d --dns-server options", WHOIS_CLI_MAX_DNS);
+		w->dns[w->ndns++] = arg;
+		return 0;
+	case OPT_W_MAX_HOPS:
+		if (!parse_uint(arg, strlen(arg), WHOIS_HOPS_LIMIT, &v) || v < 1)
+			return cli_usage_error("whois", "--max-hops wants 1 to %d", WHOIS_HOPS_LIMIT);
+		w->max_hops = (unsigned)v;
+		return 0;
+	case OPT_W_TOTAL_TIMEOUT:
+		if (!parse_uint(arg, strlen(arg), 3600000, &v) || v < 1)
+			return cli_usage_error("whois", "--total-timeout wants 1 to 3600000 ms");
+		w->total_timeout_ms = v;
 		return 0;
 	default:
 		return -1;
@@ -292,6 +354,275 @@ out:
 	return rc;
 }
 
+/* ---- live lookups ---- */
+
+struct pending {
+	struct whois_result *r;
+	bool done;
+};
+
+static void lookup_done(struct whois_result *r, void *arg)
+{
+	struct pending *p = arg;
+
+	p->r = r;
+	p->done = true;
+}
+
+static int exit_for_outcome(enum whois_outcome o)
+{
+	switch (o) {
+	case WO_FOUND: return EXIT_FOUND;
+	case WO_NO_MATCH:
+	case WO_NO_SERVER: return EXIT_NOTHING;
+	case WO_NOT_SERVED: return EXIT_UNAVAILABLE;
+	case WO_MALFORMED: return EXIT_DATAERR;
+	default: return EXIT_TEMPFAIL;
+	}
+}
+
+/* The worst exit code of a batch: temporary failures first (retry), then bad data, then
+ * unavailable, then nothing found. */
+static int exit_rank(int rc)
+{
+	switch (rc) {
+	case EXIT_TEMPFAIL: return 5;
+	case EXIT_DATAERR: return 4;
+	case EXIT_UNAVAILABLE: return 3;
+	case EXIT_NOTHING: return 2;
+	case EXIT_FOUND: return 1;
+	default: return 6;
+	}
+}
+
+static void print_hop_line(FILE *out, size_t i, const struct whois_hop *h)
+{
+	const struct whois_answer *a = h->answer;
+	char state[64];
+
+	if (h->cached)
+		snprintf(state, sizeof(state), "%s, cached", a ? whois_state_name(a->state) : "cached");
+	else if (h->status == ST_OK && a)
+		snprintf(state, sizeof(state), "%s", whois_state_name(a->state));
+	else
+		snprintf(state, sizeof(state), "%s%s", status_str(h->status),
+		         h->partial ? ", answer cut" : "");
+	fprintf(out, "  %zu. %s:%d%s%s%s%s  \"%s\"\n", i + 1, h->server, h->port,
+	        h->rwhois ? " (rwhois)" : "", h->addr[0] ? " at " : "", h->addr, "", h->query);
+	fprintf(out, "     %s; %zu bytes out, %zu in, %llu ms\n", state, h->bytes_out, h->bytes_in,
+	        (unsigned long long)h->elapsed_ms);
+	fprintf(out, "     why: %s\n", h->reason);
+	if (h->detail[0])
+		fprintf(out, "     %s\n", h->detail);
+}
+
+static void print_result(FILE *out, const struct whois_result *r, bool raw)
+{
+	const struct whois_hop *fh = r->final_hop >= 0 ? &r->hops[r->final_hop] : NULL;
+	const struct whois_answer *a = fh ? fh->answer : NULL;
+	size_t i;
+
+	fprintf(out, "%-10s %s (%s%s%s)\n", "query", r->query, whois_qkind_name(r->kind),
+	        strcmp(r->query, r->asked) ? ", asked as " : "",
+	        strcmp(r->query, r->asked) ? r->asked : "");
+	fprintf(out, "%-10s %s%s\n", "outcome", whois_outcome_name(r->outcome),
+	        r->from_netblock_cache ? " (inside a network found earlier in this run)" : "");
+	if (a) {
+		const char *s = fh->server;
+
+		print_val(out, "network", &a->range, s);
+		if (a->cidr.line && a->cidr.line != a->range.line)
+			print_val(out, "cidr", &a->cidr, s);
+		print_val(out, "asn", &a->asn, s);
+		print_val(out, "netname", &a->netname, s);
+		print_val(out, "holder", &a->org, s);
+		print_val(out, "country", &a->country, s);
+		print_val(out, "domain", &a->domain, s);
+		print_val(out, "registrar", &a->registrar, s);
+		print_val(out, "iana-id", &a->iana_id, s);
+		print_val(out, "reg-url", &a->reg_url, s);
+		print_val(out, "created", &a->created, s);
+		print_val(out, "expires", &a->expires, s);
+	}
+	if (r->abuse) {
+		const struct whois_hop *ah = &r->hops[r->abuse_hop];
+
+		fprintf(out, "%-10s %s (%s%s, %s confidence)   [%s line %lu]\n", "abuse",
+		        r->abuse->email.v, r->abuse->registrar ? "registrar, " : "",
+		        whois_csrc_name(r->abuse->src), whois_conf_name(r->abuse->conf), ah->server,
+		        r->abuse->email.line);
+		if (r->abuse->phone.line)
+			fprintf(out, "%-10s %s   [%s line %lu]\n", "phone", r->abuse->phone.v,
+			        ah->server, r->abuse->phone.line);
+	} else if (r->outcome == WO_FOUND) {
+		fprintf(out, "%-10s none that may be used\n", "abuse");
+	}
+	if (r->rdap[0])
+		fprintf(out, "%-10s %s\n", "rdap", r->rdap);
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(out, "%-10s %s\n", i ? "" : "notes", r->notes[i]);
+	if (r->nhops)
+		fprintf(out, "hops\n");
+	for (i = 0; i < r->nhops; i++) {
+		const struct whois_hop *h = &r->hops[i];
+
+		print_hop_line(out, i, h);
+		if (raw && h->text) {
+			struct buf b;
+
+			buf_init(&b, 0);
+			b.data = (uint8_t *)h->text;
+			b.len = h->text_len;
+			fputs("     ----\n", out);
+			print_raw(out, &b);
+			fputs("     ----\n", out);
+		}
+	}
+}
+
+static int dns_servers(const struct whois_cli *w, struct dns_stub_conf *c)
+{
+	int i;
+
+	if (w->ndns == 0) {
+		struct dns_resolvconf rc;
+
+		if (dns_resolvconf_load("/etc/resolv.conf", &rc) != ST_OK || rc.nservers == 0) {
+			log_msg(LOG_ERROR, "whois: no DNS server: give --dns-server ADDR");
+			return EXIT_UNAVAILABLE;
+		}
+		memcpy(c->servers, rc.servers, sizeof(rc.servers[0]) * rc.nservers);
+		c->nservers = rc.nservers;
+		return 0;
+	}
+	for (i = 0; i < w->ndns; i++) {
+		struct hostport hp;
+		const char *why = NULL;
+
+		if (hostport_parse(w->dns[i], 53, &hp, &why) != ST_OK || !hp.is_ip ||
+		    net_addr_from_ip(hp.host, hp.port, &c->servers[c->nservers]) != ST_OK)
+			return cli_usage_error("whois", "--dns-server wants an address[:port], not '%s'",
+			                       w->dns[i]);
+		c->nservers++;
+	}
+	return 0;
+}
+
+static int run_lookups(struct cli_opts *o, struct whois_cli *w, char **queries, int nq)
+{
+	struct wtab *tab = NULL;
+	struct loop *l = NULL;
+	struct dns_stub *dns = NULL;
+	struct whois_engine *eng = NULL;
+	struct dns_stub_conf dc;
+	struct whois_engine_conf wc;
+	struct pending *pend = NULL;
+	struct hostport hp;
+	char err[256] = "", dir[4096];
+	int rc = EXIT_SOFTWARE, i, st, worst = 0;
+
+	if (nq > WHOIS_CLI_MAX_QUERIES)
+		return cli_usage_error("whois", "at most %d queries at once", WHOIS_CLI_MAX_QUERIES);
+	if (o->offline) {
+		log_msg(LOG_ERROR, "whois: --offline sends no packet; WHOIS needs port 43");
+		return EXIT_UNAVAILABLE;
+	}
+	memset(&dc, 0, sizeof(dc));
+	memset(&wc, 0, sizeof(wc));
+	if (w->server) {
+		const char *why = NULL;
+
+		if (hostport_parse(w->server, 43, &hp, &why) != ST_OK)
+			return cli_usage_error("whois", "--server: %s", why ? why : "bad HOST[:PORT]");
+		wc.server = hp.host;
+		wc.server_port = hp.port;
+	}
+	rc = dns_servers(w, &dc);
+	if (rc)
+		return rc;
+	rc = EXIT_SOFTWARE;
+	if (o->data_dir)
+		snprintf(dir, sizeof(dir), "%s/whois", o->data_dir);
+	if (wtab_load(&tab, o->data_dir ? dir : NULL, err, sizeof(err)) != ST_OK) {
+		log_msg(LOG_ERROR, "whois: tables: %s", err);
+		goto out;
+	}
+	pend = calloc((size_t)nq, sizeof(*pend));
+	if (!pend || loop_new(&clock_system, &l) != ST_OK)   /* the fixed clock never advances */
+		goto out;
+	dc.cache = true;
+	dc.trail = &o->trail;
+	dc.rec_clock = &o->clock;
+	dc.step = "dns-whois";
+	if (o->retries >= 0)
+		dc.attempts = (unsigned)o->retries;
+	if (dns_stub_new(l, &dc, &dns) != ST_OK)
+		goto out;
+	wc.tab = tab;
+	wc.dns = dns;
+	wc.trail = &o->trail;
+	wc.rec_clock = &o->clock;
+	wc.iana = w->iana;
+	wc.no_referrals = w->no_referrals;
+	wc.allow_private = w->allow_private;
+	wc.keep_text = w->raw || o->verbose > 0 || o->json;
+	wc.no_cache = w->no_cache;
+	wc.max_hops = w->max_hops;
+	wc.max_bytes = w->max_bytes;
+	wc.hop_timeout_ms = o->timeout_ms > 0 ? (uint64_t)o->timeout_ms : 0;
+	wc.total_timeout_ms = w->total_timeout_ms;
+	if (whois_engine_new(l, &wc, &eng) != ST_OK)
+		goto out;
+	for (i = 0; i < nq; i++) {
+		st = whois_lookup(eng, queries[i], "user query", lookup_done, &pend[i], NULL);
+		if (st == ST_INVAL) {
+			rc = cli_usage_error("whois", "cannot send '%s' as a WHOIS query", queries[i]);
+			goto out;
+		}
+		if (st != ST_OK)
+			goto out;
+	}
+	if (loop_run(l) != ST_OK)
+		goto out;
+	for (i = 0; i < nq; i++) {
+		int one;
+
+		if (!pend[i].done || !pend[i].r)
+			goto out;
+		one = exit_for_outcome(pend[i].r->outcome);
+		if (exit_rank(one) > exit_rank(worst))
+			worst = one;
+		if (o->json) {
+			struct buf js;
+			struct json j;
+
+			buf_init(&js, BUF_MAX_DEFAULT);
+			json_init(&j, &js, nq == 1);
+			whois_result_json(pend[i].r, &j);
+			if (json_finish(&j) == ST_OK) {
+				fwrite(js.data, 1, js.len, stdout);
+				fputc('\n', stdout);
+			}
+			buf_reset(&js);
+		} else {
+			if (i)
+				fputc('\n', stdout);
+			print_result(stdout, pend[i].r, w->raw || o->verbose > 0);
+		}
+	}
+	rc = worst;
+out:
+	if (pend)
+		for (i = 0; i < nq; i++)
+			whois_result_free(pend[i].r);
+	free(pend);
+	whois_engine_free(eng);
+	dns_stub_free(dns);
+	loop_free(l);
+	wtab_free(tab);
+	return rc;
+}
+
 int cmd_whois(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -317,9 +648,10 @@ int cmd_whois(int argc, char **argv)
 		} else {
 			rc = run_parse(&o, &w, first < argc ? argv[first] : NULL);
 		}
+	} else if (first >= argc) {
+		rc = cli_usage_error("whois", "a QUERY (address, AS number or domain) is needed");
 	} else {
-		fprintf(stderr, "mxtrace whois: live queries are not built yet; use --parse\n");
-		rc = EXIT_SOFTWARE;
+		rc = run_lookups(&o, &w, argv + first, argc - first);
 	}
 	if (cli_teardown(&o) && rc == EXIT_FOUND)
 		rc = EXIT_CANTCREAT;
