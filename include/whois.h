@@ -172,6 +172,9 @@ struct whois_stats {
 void whois_engine_stats(const struct whois_engine *e, struct whois_stats *out);
 
 const char *whois_outcome_name(enum whois_outcome o);  /* "found", "rate-limited", ... */
+/* A hop's exchange status as a token: "ok", "timeout", "refused", "closed", "too-big",
+ * "unresolved", "malformed", "invalid", "error". */
+const char *whois_hop_status_name(int st);
 /* The result as one JSON object: query, outcome, summary fields with provenance (server and
  * line), abuse contact, RDAP URL, notes, and every hop (with its text when kept). */
 void whois_result_json(const struct whois_result *r, struct json *j);

@@ -405,7 +405,7 @@ static void print_hop_line(FILE *out, size_t i, const struct whois_hop *h)
 	else if (h->status == ST_OK && a)
 		snprintf(state, sizeof(state), "%s", whois_state_name(a->state));
 	else
-		snprintf(state, sizeof(state), "%s%s", status_str(h->status),
+		snprintf(state, sizeof(state), "%s%s", whois_hop_status_name(h->status),
 		         h->partial ? ", answer cut" : "");
 	fprintf(out, "  %zu. %s:%d%s%s%s%s  \"%s\"\n", i + 1, h->server, h->port,
 	        h->rwhois ? " (rwhois)" : "", h->addr[0] ? " at " : "", h->addr, "", h->query);

@@ -69,6 +69,8 @@ struct whois_job {
 	uint64_t deadline;
 	int64_t hop_wall;
 	bool done_ready;                    /* kick delivers a finished result */
+	bool started;                       /* the first hop was started */
+	struct whois_job *parked_on;        /* waits for this lookup of a nearby address */
 	struct whois_block ip;              /* the queried address (IP lookups) */
 };
 
@@ -76,6 +78,21 @@ static const char *const outcome_names[WO__COUNT] = {
 	"found", "no-match", "not-served", "no-server", "rate-limited", "temporary-failure",
 	"malformed",
 };
+
+const char *whois_hop_status_name(int st)
+{
+	switch (st) {
+	case ST_OK: return "ok";
+	case ST_TIMEOUT: return "timeout";
+	case ST_REFUSED: return "refused";
+	case ST_CLOSED: return "closed";
+	case ST_TOOBIG: return "too-big";
+	case ST_NOTFOUND: return "unresolved";
+	case ST_MALFORMED: return "malformed";
+	case ST_INVAL: return "invalid";
+	default: return "error";
+	}
+}
 
 const char *whois_outcome_name(enum whois_outcome o)
 {
@@ -177,7 +194,15 @@ static void job_free(struct whois_job *j)
 {
 	struct whois_engine *e = j->e;
 
+	struct whois_job *p;
+
 	loop_timer_stop(e->loop, &j->kick);
+	for (p = e->jobs; p; p = p->next) {
+		if (p->parked_on == j) {
+			p->parked_on = NULL;
+			loop_timer_after(e->loop, &p->kick, 0);
+		}
+	}
 	if (j->dq)
 		dns_lookup_cancel(j->dq);
 	if (j->tcp)
@@ -252,7 +277,8 @@ static void summarize(struct whois_result *r)
 	if (r->outcome == WO_NO_SERVER)
 		return;
 	if (r->final_hop >= 0) {
-		r->outcome = WO_FOUND;
+		/* a cut answer (deadline, size cap) is shown but the lookup is not complete */
+		r->outcome = r->hops[r->final_hop].partial ? WO_TEMP_FAIL : WO_FOUND;
 		for (i = r->final_hop; i >= 0; i--) {
 			const struct whois_answer *a = r->hops[i].answer;
 			const struct whois_contact *c = a && a->fmt != WFMT_IANA ?
@@ -579,7 +605,12 @@ static void tcp_done(const struct net_tcp_result *res, void *arg)
 		snprintf(h->detail, sizeof(h->detail), "%s during %s after %llu ms, %zu bytes received",
 		         status_str(res->status), res->phase ? res->phase : "exchange",
 		         (unsigned long long)res->elapsed_ms, res->len);
-	if (res->len > 0) {
+	if (res->status == ST_OK && res->len == 0) {
+		snprintf(h->detail, sizeof(h->detail), "the server closed the connection without "
+		         "answering");
+		note(j->r, "%s:%d: %s", h->server, h->port, h->detail);
+	}
+	if (res->len > 0 || res->status == ST_OK) {
 		h->answer = whois_answer_new();
 		if (h->answer && whois_parse(e->conf.tab, h->server, WFMT_UNKNOWN, res->data, res->len,
 		                             h->answer) != ST_OK) {
@@ -770,22 +801,72 @@ static void finish(struct whois_job *j)
 	whois_done_fn fn = j->fn;
 	void *arg = j->arg;
 
+	struct whois_job *p;
+
 	summarize(r);
 	ncache_put(e, r);
+	for (p = e->jobs; p; p = p->next) {
+		if (p->parked_on == j) {
+			p->parked_on = NULL;
+			loop_timer_after(e->loop, &p->kick, 0);
+		}
+	}
 	j->r = NULL;
 	job_free(j);
 	fn(r, arg);
 }
 
+/* Same /24 (IPv4) or /48 (IPv6): likely the same network, worth one chain only. */
+static bool nearby(const struct whois_block *a, const struct whois_block *b)
+{
+	return a->af && a->af == b->af &&
+	       memcmp(a->lo, b->lo, a->af == 4 ? 15 : 6) == 0;
+}
+
+/* Answer from the netblock cache when an earlier lookup's network holds the address. */
+static bool from_netblock(struct whois_job *j)
+{
+	struct whois_engine *e = j->e;
+	const struct nentry *n;
+	struct whois_result *c;
+	size_t i;
+
+	if (e->conf.server || !(n = ncache_find(e, &j->ip)))
+		return false;
+	c = result_clone(n->res);
+	if (!c)
+		return false;
+	memcpy(c->query, j->r->query, sizeof(c->query));
+	memcpy(c->asked, j->r->asked, sizeof(c->asked));
+	c->from_netblock_cache = true;
+	for (i = 0; i < c->nhops; i++)
+		c->hops[i].cached = true;
+	whois_result_free(j->r);
+	j->r = c;
+	e->stats.netblock_hits++;
+	return true;
+}
+
 static void kick_fn(struct loop *l, struct loop_timer *t)
 {
-	struct whois_job *j = t->arg;
+	struct whois_job *j = t->arg, *p;
 
 	(void)l;
-	if (j->done_ready)
+	if (j->done_ready || from_netblock(j)) {
 		finish(j);
-	else
-		start_hop(j);
+		return;
+	}
+	/* a lookup of a nearby address is in flight: wait for its network, then decide */
+	if (j->ip.af && !j->e->conf.no_cache) {
+		for (p = j->e->jobs; p; p = p->next) {
+			if (p != j && p->started && !p->done_ready && nearby(&p->ip, &j->ip)) {
+				j->parked_on = p;
+				return;
+			}
+		}
+	}
+	j->started = true;
+	start_hop(j);
 }
 
 /* ---- starting a lookup ---- */
@@ -796,7 +877,6 @@ int whois_lookup(struct whois_engine *e, const char *query, const char *cause, w
 	struct whois_job *j;
 	struct whois_result *r;
 	struct whois_route rt;
-	const struct nentry *n;
 	int kind, st;
 
 	if (out)
@@ -861,24 +941,6 @@ int whois_lookup(struct whois_engine *e, const char *query, const char *cause, w
 		j->t.port = WHOIS_PORT;
 		snprintf(j->t.reason, sizeof(j->t.reason), "first server: IANA (%s)",
 		         e->conf.iana ? "--iana" : "no snapshot answer");
-	}
-	/* an address inside a network an earlier lookup of this run found */
-	if (!j->done_ready && !e->conf.server && (n = ncache_find(e, &j->ip)) != NULL) {
-		struct whois_result *c = result_clone(n->res);
-
-		if (c) {
-			size_t i;
-
-			memcpy(c->query, r->query, sizeof(c->query));
-			memcpy(c->asked, r->asked, sizeof(c->asked));
-			c->from_netblock_cache = true;
-			for (i = 0; i < c->nhops; i++)
-				c->hops[i].cached = true;
-			free(r);
-			j->r = r = c;
-			j->done_ready = true;
-			e->stats.netblock_hits++;
-		}
 	}
 	j->next = e->jobs;
 	if (e->jobs)

@@ -92,7 +92,7 @@ void whois_result_json(const struct whois_result *r, struct json *j)
 		json_kstr(j, "address", h->addr[0] ? h->addr : NULL);
 		json_kstr(j, "query", h->query);
 		json_kstr(j, "reason", h->reason);
-		json_kstr(j, "status", status_str(h->status));
+		json_kstr(j, "status", whois_hop_status_name(h->status));
 		if (h->detail[0])
 			json_kstr(j, "detail", h->detail);
 		json_kint(j, "bytes_out", (int64_t)h->bytes_out);
