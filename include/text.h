@@ -23,6 +23,9 @@ int latin1_to_utf8(struct buf *out, const void *s, size_t n);
  * become \xNN (tab is kept when keep_tab); invalid bytes become \xNN. A backslash stays as is.
  */
 int text_sanitize(struct buf *out, const void *s, size_t n, bool keep_tab);
+/* First occurrence of needle[0..nl) in hay[0..n), case-sensitive (memmem is not POSIX);
+ * hay itself when nl is 0, NULL when absent. */
+const char *mem_find(const char *hay, size_t n, const char *needle, size_t nl);
 /* ASCII-only helpers (locale independent). */
 int ascii_lower(int c);
 bool ascii_ieq(const char *a, const char *b);

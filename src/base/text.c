@@ -200,3 +200,20 @@ bool parse_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
 	*out = v;
 	return true;
 }
+
+const char *mem_find(const char *hay, size_t n, const char *needle, size_t nl)
+{
+	const char *p = hay, *end = hay + n;
+
+	if (!nl)
+		return hay;
+	while ((size_t)(end - p) >= nl) {
+		p = memchr(p, needle[0], (size_t)(end - p) - nl + 1);
+		if (!p)
+			return NULL;
+		if (memcmp(p, needle, nl) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}

@@ -257,18 +257,6 @@ static char *clean_text(struct ctx *c, const char *p, size_t n, size_t max)
 
 /* ---- headers ---- */
 
-static const char *const recipient_fields[] = {
-	"To", "Cc", "Bcc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To",
-	"Resent-To", "Resent-Cc", "Resent-Bcc", "Apparently-To", "X-Apparently-To", "X-Rcpt-To",
-	"X-Forwarded-To", "X-Delivered-To", "Original-Recipient", "X-Original-Recipient",
-	"Final-Recipient", "X-Envelope-Recipient", "X-Resolved-To",
-};
-
-/* List-Post is not here: it is where replies to the list go (see listpost). */
-static const char *const list_fields[] = {
-	"List-Unsubscribe", "List-Subscribe", "List-Help", "List-Owner", "List-Archive",
-};
-
 struct cand_field {
 	const char *name;
 	enum addrs_role role;
@@ -540,12 +528,75 @@ static void candidates_from(struct ctx *c, const struct cand_field *cf,
 	maddr_list_free(&l);
 }
 
+/* What a header field is to us; a field may be several things (From: candidate + summary). */
+enum field_kind {
+	K_RCPT = 1 << 0,
+	K_TYPED = 1 << 1,        /* "rfc822;addr" values (RFC 3464) */
+	K_RECEIVED = 1 << 2,
+	K_LIST = 1 << 3,
+	K_LISTPOST = 1 << 4,
+	K_SENDERLIST = 1 << 5,
+	K_AR = 1 << 6,
+	K_CAND = 1 << 7,
+	K_SUBJECT = 1 << 8,
+	K_FROM = 1 << 9,
+	K_DATE = 1 << 10,
+	K_MSGID = 1 << 11,
+};
+
+struct field_class {
+	const char *name;
+	size_t len;
+	unsigned kinds;
+	int cand;                /* index into cand_fields, or -1 */
+};
+
+#define FC(n, k, c) { n, sizeof(n) - 1, k, c }
+
+/* One table, matched by length first: most fields of a message are none of these. */
+static const struct field_class field_classes[] = {
+	FC("Reply-To", K_CAND, 0), FC("Mail-Reply-To", K_CAND, 1),
+	FC("Mail-Followup-To", K_CAND, 2), FC("From", K_CAND | K_FROM, 3),
+	FC("Sender", K_CAND | K_SENDERLIST, 4), FC("Return-Path", K_CAND, 5),
+	FC("Resent-From", K_CAND, 6), FC("Resent-Sender", K_CAND, 7),
+	FC("Resent-Reply-To", K_CAND, 8), FC("Errors-To", K_CAND, 9),
+	FC("Disposition-Notification-To", K_CAND, 10), FC("Return-Receipt-To", K_CAND, 11),
+	FC("X-Sender", K_CAND, 12),
+	FC("To", K_RCPT, -1), FC("Cc", K_RCPT, -1), FC("Bcc", K_RCPT, -1),
+	FC("Delivered-To", K_RCPT, -1), FC("X-Original-To", K_RCPT, -1),
+	FC("Envelope-To", K_RCPT, -1), FC("X-Envelope-To", K_RCPT, -1),
+	FC("Resent-To", K_RCPT, -1), FC("Resent-Cc", K_RCPT, -1), FC("Resent-Bcc", K_RCPT, -1),
+	FC("Apparently-To", K_RCPT, -1), FC("X-Apparently-To", K_RCPT, -1),
+	FC("X-Rcpt-To", K_RCPT, -1), FC("X-Forwarded-To", K_RCPT, -1),
+	FC("X-Delivered-To", K_RCPT, -1), FC("Original-Recipient", K_RCPT | K_TYPED, -1),
+	FC("X-Original-Recipient", K_RCPT | K_TYPED, -1),
+	FC("Final-Recipient", K_RCPT | K_TYPED, -1),
+	FC("X-Envelope-Recipient", K_RCPT | K_TYPED, -1), FC("X-Resolved-To", K_RCPT, -1),
+	FC("Received", K_RECEIVED, -1),
+	FC("List-Unsubscribe", K_LIST, -1), FC("List-Subscribe", K_LIST, -1),
+	FC("List-Help", K_LIST, -1), FC("List-Owner", K_LIST, -1), FC("List-Archive", K_LIST, -1),
+	FC("List-Post", K_LISTPOST, -1),
+	FC("Authentication-Results", K_AR, -1),
+	FC("Subject", K_SUBJECT, -1), FC("Date", K_DATE, -1), FC("Message-ID", K_MSGID, -1),
+};
+
+static const struct field_class *classify(struct span name)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(field_classes) / sizeof(field_classes[0]); k++)
+		if (field_classes[k].len == name.n &&
+		    ascii_nieq(name.p, field_classes[k].name, name.n))
+			return &field_classes[k];
+	return NULL;
+}
+
 static int on_headers(void *vc, const char *msg, const struct mail_hdr *h,
                       const struct mime_part_info *pi)
 {
 	struct ctx *c = vc;
 	struct buf v;
-	size_t i, k;
+	size_t i;
 
 	(void)msg;
 	buf_init(&v, ADDRS_MAX_FIELD);
@@ -555,59 +606,52 @@ static int on_headers(void *vc, const char *msg, const struct mail_hdr *h,
 		                            "first line that is not a header field");
 	for (i = 0; i < h->n && !c->err; i++) {
 		const struct mail_field *f = &h->f[i];
+		const struct field_class *fc = classify(f->name);
 		const char *val;
+		char **slot = NULL;
 
+		if (!fc)
+			continue;
 		buf_clear(&v);
 		mail_hdr_unfold(f->raw, &v);
 		if (v.err) {
 			add_note(c, "a header field longer than 64 KiB was not examined");
 			continue;
 		}
+		if (fc->kinds & K_TYPED)
+			strip_type(&v);
 		val = v.data ? (const char *)v.data : "";
-		for (k = 0; k < sizeof(recipient_fields) / sizeof(recipient_fields[0]); k++) {
-			if (f->name.n == strlen(recipient_fields[k]) &&
-			    ascii_nieq(f->name.p, recipient_fields[k], f->name.n)) {
-				if (k >= 15)
-					strip_type(&v), val = v.data ? (const char *)v.data : "";
-				recipients_from(c, recipient_fields[k], val, v.len);
-				break;
-			}
-		}
-		if (span_ieq(f->name, "Received")) {
+		if (fc->kinds & K_RCPT)
+			recipients_from(c, fc->name, val, v.len);
+		if (fc->kinds & K_RECEIVED)
 			received_for(c, val, v.len);
-			continue;
-		}
-		for (k = 0; k < sizeof(list_fields) / sizeof(list_fields[0]); k++)
-			if (span_ieq(f->name, list_fields[k]))
-				list_addrs(c, &c->list, list_fields[k], val, v.len);
-		if (span_ieq(f->name, "List-Post"))
-			list_addrs(c, &c->listpost, "List-Post", val, v.len);
-		if (span_ieq(f->name, "Sender"))
+		if (fc->kinds & K_LIST)
+			list_addrs(c, &c->list, fc->name, val, v.len);
+		if (fc->kinds & K_LISTPOST)
+			list_addrs(c, &c->listpost, fc->name, val, v.len);
+		if (fc->kinds & K_SENDERLIST)
 			list_from_sender(c, val, v.len);
-		if (pi->msg_level == 0 && span_ieq(f->name, "Authentication-Results"))
+		if ((fc->kinds & K_AR) && pi->msg_level == 0)
 			dkim_results(c, val, v.len);
-		for (k = 0; k < sizeof(cand_fields) / sizeof(cand_fields[0]); k++)
-			if (span_ieq(f->name, cand_fields[k].name))
-				candidates_from(c, &cand_fields[k], f, val, v.len, pi);
-		if (pi->msg_level == 0) {
-			char **slot = NULL;
+		if (fc->kinds & K_CAND)
+			candidates_from(c, &cand_fields[fc->cand], f, val, v.len, pi);
+		if (pi->msg_level != 0)
+			continue;
+		if (fc->kinds & K_SUBJECT)
+			slot = &c->r->subject;
+		else if (fc->kinds & K_FROM)
+			slot = &c->r->from;
+		else if (fc->kinds & K_DATE)
+			slot = &c->r->date;
+		else if (fc->kinds & K_MSGID)
+			slot = &c->r->message_id;
+		if (slot && !*slot) {
+			struct buf d;
 
-			if (span_ieq(f->name, "Subject"))
-				slot = &c->r->subject;
-			else if (span_ieq(f->name, "From"))
-				slot = &c->r->from;
-			else if (span_ieq(f->name, "Date"))
-				slot = &c->r->date;
-			else if (span_ieq(f->name, "Message-ID"))
-				slot = &c->r->message_id;
-			if (slot && !*slot) {
-				struct buf d;
-
-				buf_init(&d, ADDRS_MAX_FIELD);
-				rfc2047_decode(val, v.len, &d, NULL);
-				*slot = clean_text(c, d.data ? (const char *)d.data : "", d.len, 998);
-				buf_reset(&d);
-			}
+			buf_init(&d, ADDRS_MAX_FIELD);
+			rfc2047_decode(val, v.len, &d, NULL);
+			*slot = clean_text(c, d.data ? (const char *)d.data : "", d.len, 998);
+			buf_reset(&d);
 		}
 	}
 	buf_reset(&v);
@@ -632,11 +676,12 @@ static const char *const cues[] = {
 	"e-post", "e-posta", "correio",
 };
 
-/* The cue word before (or just after) a hit, within the same or the previous line. */
+/* The cue word before (or just after) a hit, within the same or the previous line. The
+ * window is lower-cased once and searched once per cue: this runs for every body address. */
 static const char *find_cue(const char *t, size_t n, size_t off, size_t len)
 {
-	size_t a = off, lines = 0, b, i;
-	struct span win;
+	char low[320];
+	size_t a = off, lines = 0, b, i, k;
 
 	while (a > 0 && off - a < 200) {
 		if (t[a - 1] == '\n' && ++lines == 2)
@@ -646,10 +691,12 @@ static const char *find_cue(const char *t, size_t n, size_t off, size_t len)
 	b = off + len;
 	while (b < n && b - (off + len) < 60 && t[b] != '\n')
 		b++;
-	win.p = t + a;
-	win.n = b - a;
+	if (b - a > sizeof(low))
+		b = a + sizeof(low);
+	for (k = 0, i = a; i < b; i++, k++)
+		low[k] = (char)ascii_lower((unsigned char)t[i]);
 	for (i = 0; i < sizeof(cues) / sizeof(cues[0]); i++)
-		if (span_ifind(win, cues[i]) >= 0)
+		if (mem_find(low, k, cues[i], strlen(cues[i])))
 			return cues[i];
 	return NULL;
 }

@@ -126,10 +126,16 @@ static bool line_end_at(const char *t, size_t n, size_t i, size_t *after)
 	return false;
 }
 
+static bool has(const char *low, size_t n, const char *needle)
+{
+	return mem_find(low, n, needle, strlen(needle)) != NULL;
+}
+
+/* Quoted, attribution and message-id lines; the line is lower-cased once (4 KiB each way). */
 static void line_flags(const struct scanner *s, size_t off, struct scan_hit *h)
 {
-	size_t a = off, b = off, i;
-	struct span line;
+	char low[8200];
+	size_t a = off, b = off, i, k;
 
 	while (a > 0 && s->t[a - 1] != '\n' && off - a < 4096)
 		a--;
@@ -138,14 +144,12 @@ static void line_flags(const struct scanner *s, size_t off, struct scan_hit *h)
 	for (i = a; i < b && (s->t[i] == ' ' || s->t[i] == '\t'); i++)
 		;
 	h->quoted = i < b && s->t[i] == '>';
-	line.p = s->t + a;
-	line.n = b - a;
-	h->msgid = span_ifind(line, "message-id") >= 0 || span_ifind(line, "in-reply-to:") >= 0 ||
-	           span_ifind(line, "references:") >= 0 || span_ifind(line, "content-id") >= 0 ||
-	           span_ifind(line, "cid:") >= 0;
-	h->attribution = span_ifind(line, "wrote:") >= 0 || span_ifind(line, "schrieb:") >= 0 ||
-	                 span_ifind(line, "a \xc3\xa9" "crit") >= 0 ||
-	                 span_ifind(line, "escribi\xc3\xb3:") >= 0;
+	for (k = 0, i = a; i < b && k < sizeof(low); i++, k++)
+		low[k] = (char)ascii_lower((unsigned char)s->t[i]);
+	h->msgid = has(low, k, "message-id") || has(low, k, "in-reply-to:") ||
+	           has(low, k, "references:") || has(low, k, "content-id") || has(low, k, "cid:");
+	h->attribution = has(low, k, "wrote:") || has(low, k, "schrieb:") ||
+	                 has(low, k, "a \xc3\xa9" "crit") || has(low, k, "escribi\xc3\xb3:");
 }
 
 static bool in_url(const struct scanner *s, size_t local_off)

@@ -341,6 +341,42 @@ START_TEST(json_output_is_complete)
 }
 END_TEST
 
+START_TEST(freemail_table)
+{
+	const struct freemail_provider *p;
+	const char *pat;
+	size_t i;
+
+	ck_assert_str_eq(freemail_lookup("gmail.com")->name, "Google (Gmail)");
+	ck_assert(freemail_lookup("hotmail.co.uk") != NULL);
+	ck_assert(freemail_lookup("hotmail.com.br") != NULL);
+	ck_assert(freemail_lookup("yahoo.fr") != NULL);
+	ck_assert(freemail_lookup("hotmail.evil.example") == NULL);   /* labels too long */
+	ck_assert(freemail_lookup("hotmail.co.uk.example") == NULL);  /* three labels */
+	ck_assert(freemail_lookup("hotmail") == NULL);
+	ck_assert(freemail_lookup("notgmail.com") == NULL);
+	ck_assert(freemail_lookup("mail.gmail.com") == NULL);
+	ck_assert(freemail_lookup(NULL) == NULL);
+	ck_assert_str_eq(freemail_lookup("zohomail.eu")->abuse_email, "abuse@zoho.com");
+	ck_assert(freemail_by_mx("aspmx.l.google.com") != NULL);
+	ck_assert(freemail_by_mx("crook-example.mail.protection.outlook.com.") != NULL);
+	ck_assert(freemail_by_mx("MXS.MAIL.RU") != NULL);
+	ck_assert(freemail_by_mx("notgoogle.com") == NULL);
+	ck_assert(freemail_by_mx("mx.crook.example") == NULL);
+	/* every entry is dated and names its source */
+	for (i = 0; freemail_entry(i, &pat, &p); i++) {
+		ck_assert(p->name && *p->name && p->source && *p->source);
+		ck_assert_msg(p->checked && strlen(p->checked) == 10 && p->checked[4] == '-' &&
+		              p->checked[7] == '-', "%s: bad date", pat);
+		if (p->abuse_email)
+			ck_assert(strchr(p->abuse_email, '@') != NULL);
+		if (p->abuse_form)
+			ck_assert(strncmp(p->abuse_form, "https://", 8) == 0);
+	}
+	ck_assert_uint_gt(i, 50);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("addrs");
@@ -355,6 +391,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, dkim_pass_strengthens_from);
 	tcase_add_test(tc, mbox_each_message);
 	tcase_add_test(tc, json_output_is_complete);
+	tcase_add_test(tc, freemail_table);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("exclusions");
 	tcase_add_test(tc, infrastructure_only_gives_nothing);

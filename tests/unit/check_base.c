@@ -209,6 +209,19 @@ START_TEST(parse_uint_limits)
 }
 END_TEST
 
+START_TEST(mem_find_edges)
+{
+	static const char hay[] = "abcabd\0abd";
+
+	ck_assert_ptr_eq(mem_find(hay, 10, "abd", 3), hay + 3);
+	ck_assert_ptr_eq(mem_find(hay + 4, 6, "abd", 3), hay + 7);     /* across a NUL */
+	ck_assert_ptr_null(mem_find(hay, 5, "abd", 3));                /* needle past the end */
+	ck_assert_ptr_eq(mem_find(hay, 6, "abd", 3), hay + 3);         /* ends exactly at n */
+	ck_assert_ptr_eq(mem_find(hay, 3, "", 0), hay);
+	ck_assert_ptr_null(mem_find(hay, 2, "abc", 3));                /* shorter hay */
+}
+END_TEST
+
 /* ---- json ---- */
 
 START_TEST(json_structure_and_escaping)
@@ -374,6 +387,7 @@ static Suite *base_suite(void)
 	tcase_add_loop_test(tc, utf8_table, 0, (int)(sizeof(utf8_cases) / sizeof(utf8_cases[0])));
 	tcase_add_test(tc, sanitize_controls_and_invalid);
 	tcase_add_test(tc, parse_uint_limits);
+	tcase_add_test(tc, mem_find_edges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("json");
