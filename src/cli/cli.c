@@ -46,7 +46,7 @@ static const struct usage_entry usages[] = {
 	  "MX hosts and their addresses; dead domain vs temporary failure" },
 	{ "dns", "dns [options] NAME [TYPE] | dns --decode FILE",
 	  "a small dig: one query, or decode a saved DNS message" },
-	{ "whois", "whois [options] QUERY | whois --parse [FILE] [--server HOST]",
+	{ "whois", "whois [options] QUERY ... | whois --parse [FILE] [--server HOST]",
 	  "referral-following WHOIS with abuse contacts; or parse a saved answer" },
 	{ "report", "report [--format text|arf] --report DIR TRACE.json|MESSAGE",
 	  "write abuse report drafts" },
