@@ -57,10 +57,72 @@ static int local_opt(int opt, const char *arg, void *vctx)
 	}
 }
 
-/* Write a snapshot string for a terminal (the snapshot may come from a file). */
+/* Write a snapshot string for a terminal (the snapshot may come from a file). Plain
+ * printable ASCII, the usual case, is copied as it is; anything else is escaped. */
 static void put_text(struct buf *o, const char *s)
 {
-	text_sanitize(o, s, strlen(s), false);
+	size_t n = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	if (!s[n])
+		buf_add(o, s, n);
+	else
+		text_sanitize(o, s, n + strlen(s + n), false);
+}
+
+/*
+ * One output line assembled on the stack and appended to the output buffer at once (the
+ * bulk path). Text that is not plain printable ASCII, or that would not fit, goes through
+ * text_sanitize into the buffer instead, keeping the order.
+ */
+#define LINE_MAX_BYTES 4096
+
+struct line {
+	char b[LINE_MAX_BYTES];
+	size_t n;
+};
+
+static void line_flush(struct line *l, struct buf *o)
+{
+	buf_add(o, l->b, l->n);
+	l->n = 0;
+}
+
+static void line_lit(struct line *l, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < sizeof(l->b) - l->n) {
+		memcpy(l->b + l->n, s, n);
+		l->n += n;
+	}
+}
+
+static void line_text(struct line *l, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	if (!s[n] && n < sizeof(l->b) - l->n) {
+		memcpy(l->b + l->n, s, n);
+		l->n += n;
+		return;
+	}
+	{
+		struct buf t;
+
+		buf_init(&t, LINE_MAX_BYTES);
+		text_sanitize(&t, s, n + strlen(s + n), false);
+		if (t.len < sizeof(l->b) - l->n) {
+			memcpy(l->b + l->n, t.data, t.len);
+			l->n += t.len;
+		} else {
+			line_lit(l, "?");
+		}
+		buf_reset(&t);
+	}
 }
 
 static void put_or_dash(struct buf *o, const char *s)
@@ -73,11 +135,62 @@ static void put_or_dash(struct buf *o, const char *s)
 
 static void fmt_date(uint32_t ymd, char out[11])
 {
-	if (!ymd) {
+	static const int pos[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	int i;
+
+	if (!ymd || ymd > 99991231) {
 		out[0] = 0;
 		return;
 	}
-	snprintf(out, 11, "%04u-%02u-%02u", (ymd / 10000) % 10000, (ymd / 100) % 100, ymd % 100);
+	for (i = 7; i >= 0; i--) {
+		out[pos[i]] = (char)('0' + ymd % 10);
+		ymd /= 10;
+	}
+	out[4] = out[7] = '-';
+	out[10] = 0;
+}
+
+/* Decimal of v (< 1000) appended; the bulk output path avoids printf. */
+static char *put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *put_v4(char *p, const uint8_t *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		p = put_dec(p, a[i]);
+		if (i < 3)
+			*p++ = '.';
+	}
+	return p;
+}
+
+/* snap_block_fmt, without printf for IPv4. */
+static void block_text(const struct snap_block *b, char *out, size_t n)
+{
+	char *p = out;
+
+	if (b->family != 4) {
+		snap_block_fmt(b, out, n);
+		return;
+	}
+	p = put_v4(p, b->first);
+	if (b->plen >= 0) {
+		*p++ = '/';
+		p = put_dec(p, (unsigned)b->plen);
+	} else {
+		*p++ = '-';
+		p = put_v4(p, b->last);
+	}
+	*p = 0;
 }
 
 static void fmt_time(int64_t t, char *out, size_t n)
@@ -311,12 +424,35 @@ static const char *embed_str(int e)
 	}
 }
 
+static char *put_u32(char *p, uint32_t v)
+{
+	char t[10];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+/* "15169" or "1-1876" into out (at least 22 bytes). */
 static void asn_range_fmt(uint32_t a, uint32_t z, char *out, size_t n)
 {
-	if (a == z)
-		snprintf(out, n, "%u", a);
-	else
-		snprintf(out, n, "%u-%u", a, z);
+	char *p = out;
+
+	if (n < 22) {
+		out[0] = 0;
+		return;
+	}
+	p = put_u32(p, a);
+	if (a != z) {
+		*p++ = '-';
+		p = put_u32(p, z);
+	}
+	*p = 0;
 }
 
 /* JSON array of a space-separated URL list. */
@@ -496,30 +632,34 @@ static void out_ip(struct lookup_out *lo, const char *q, const struct snap_ip_re
 		return;
 	}
 	if (lo->lines) {
-		put_text(o, q);
-		buf_adds(o, "\tip\t");
-		put_or_dash(o, r->whois);
-		buf_addc(o, '\t');
-		put_or_dash(o, r->rdap);
+		struct line ln;
+
+		ln.n = 0;
+		line_text(&ln, q);
+		line_lit(&ln, "\tip\t");
+		line_text(&ln, *r->whois ? r->whois : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, r->rdap[0] ? r->rdap : "-");
 		if (r->has_rir) {
 			fmt_date(r->rir.date, d);
-			snap_block_fmt(&r->rir.block, range, sizeof(range));
-			buf_addc(o, '\t');
-			put_text(o, r->rir.registry.id);
-			buf_addc(o, '\t');
-			put_or_dash(o, r->rir.cc);
-			buf_addc(o, '\t');
-			put_text(o, r->rir.status);
-			buf_addc(o, '\t');
-			put_or_dash(o, d);
-			buf_addc(o, '\t');
-			buf_adds(o, range);
+			block_text(&r->rir.block, range, sizeof(range));
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.registry.id);
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.cc[0] ? r->rir.cc : "-");
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.status);
+			line_lit(&ln, "\t");
+			line_text(&ln, d[0] ? d : "-");
+			line_lit(&ln, "\t");
+			line_text(&ln, range);
 		} else {
-			buf_adds(o, "\t-\t-\t-\t-\t-");
+			line_lit(&ln, "\t-\t-\t-\t-\t-");
 		}
-		buf_addc(o, '\t');
-		buf_adds(o, why_key(r->why));
-		buf_addc(o, '\n');
+		line_lit(&ln, "\t");
+		line_lit(&ln, why_key(r->why));
+		line_lit(&ln, "\n");
+		line_flush(&ln, o);
 		return;
 	}
 	put_text(o, q);
@@ -620,27 +760,34 @@ static void out_asn(struct lookup_out *lo, const char *q, const struct snap_asn_
 		return;
 	}
 	if (lo->lines) {
-		put_text(o, q);
-		buf_adds(o, "\tasn\t");
-		put_or_dash(o, r->whois);
-		buf_addc(o, '\t');
-		put_or_dash(o, r->rdap);
+		struct line ln;
+
+		ln.n = 0;
+		line_text(&ln, q);
+		line_lit(&ln, "\tasn\t");
+		line_text(&ln, *r->whois ? r->whois : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, r->rdap[0] ? r->rdap : "-");
 		if (r->has_rir) {
 			fmt_date(r->rir.date, d);
 			asn_range_fmt(r->rir.asn_first, r->rir.asn_last, range, sizeof(range));
-			buf_addc(o, '\t');
-			put_text(o, r->rir.registry.id);
-			buf_addc(o, '\t');
-			put_or_dash(o, r->rir.cc);
-			buf_addc(o, '\t');
-			put_text(o, r->rir.status);
-			buf_addc(o, '\t');
-			put_or_dash(o, d);
-			buf_printf(o, "\t%s", range);
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.registry.id);
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.cc[0] ? r->rir.cc : "-");
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.status);
+			line_lit(&ln, "\t");
+			line_text(&ln, d[0] ? d : "-");
+			line_lit(&ln, "\t");
+			line_lit(&ln, range);
 		} else {
-			buf_adds(o, "\t-\t-\t-\t-\t-");
+			line_lit(&ln, "\t-\t-\t-\t-\t-");
 		}
-		buf_printf(o, "\t%s\n", why_key(r->why));
+		line_lit(&ln, "\t");
+		line_lit(&ln, why_key(r->why));
+		line_lit(&ln, "\n");
+		line_flush(&ln, o);
 		return;
 	}
 	buf_printf(o, "AS%u\n  whois      ", r->asn);
@@ -788,16 +935,20 @@ static void out_domain(struct lookup_out *lo, const char *q, const struct snap_d
 		return;
 	}
 	if (lo->lines) {
-		put_text(o, q);
-		buf_adds(o, "\tdomain\t");
-		put_or_dash(o, d->registered);
-		buf_addc(o, '\t');
-		put_text(o, d->suffix);
-		buf_addc(o, '\t');
-		put_or_dash(o, d->icann_registered);
-		buf_addc(o, '\t');
-		put_or_dash(o, d->has_tld ? d->tld.whois : "");
-		buf_addc(o, '\n');
+		struct line ln;
+
+		ln.n = 0;
+		line_text(&ln, q);
+		line_lit(&ln, "\tdomain\t");
+		line_text(&ln, d->registered[0] ? d->registered : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, d->suffix);
+		line_lit(&ln, "\t");
+		line_text(&ln, d->icann_registered[0] ? d->icann_registered : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, d->has_tld && *d->tld.whois ? d->tld.whois : "-");
+		line_lit(&ln, "\n");
+		line_flush(&ln, o);
 		return;
 	}
 	put_text(o, q);
@@ -855,12 +1006,14 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 	uint8_t addr[16];
 	int fam, st;
 
-	switch (snap_classify(q, n)) {
+	/* Addresses first: the bulk case, parsed once. */
+	switch (snap_parse_ip(q, n, &fam, addr) ? SNAP_Q_IP : snap_classify(q, n)) {
 	case SNAP_Q_IP: {
 		struct snap_ip_result r;
 
-		snap_parse_ip(q, n, &fam, addr);
-		st = snap_lookup_ip(s, fam, addr, &r, err, sizeof(err));
+		/* One line per query shows only the decision and the RIR record. */
+		st = lo->lines && !lo->json ? snap_route_ip(s, fam, addr, &r, err, sizeof(err))
+		                            : snap_lookup_ip(s, fam, addr, &r, err, sizeof(err));
 		if (st)
 			break;
 		out_ip(lo, q, &r);
@@ -875,7 +1028,8 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 			note_exit(lo, EXIT_DATAERR);
 			return;
 		}
-		st = snap_lookup_asn(s, asn, &r, err, sizeof(err));
+		st = lo->lines && !lo->json ? snap_route_asn(s, asn, &r, err, sizeof(err))
+		                            : snap_lookup_asn(s, asn, &r, err, sizeof(err));
 		if (st)
 			break;
 		out_asn(lo, q, &r);
