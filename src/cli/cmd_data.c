@@ -1039,7 +1039,7 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 		struct snap_tld t;
 
 		st = snap_lookup_tld(s, q, n, &t, err, sizeof(err));
-		if (st == ST_MALFORMED && !strstr(err, "section")) {
+		if (st == ST_INVAL) {
 			query_error(lo, q, "not a top-level domain");
 			note_exit(lo, EXIT_DATAERR);
 			return;
@@ -1055,7 +1055,7 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 		struct snap_domain d;
 
 		st = snap_lookup_domain(s, q, n, &d, err, sizeof(err));
-		if (st == ST_MALFORMED && !strstr(err, "section")) {
+		if (st == ST_INVAL) {
 			query_error(lo, q, err);
 			note_exit(lo, EXIT_DATAERR);
 			return;
@@ -1095,11 +1095,10 @@ static int cmd_lookup(const struct cli_opts *o, struct snap *s, int argc, char *
 			flush_buf(&lo.out);
 		}
 	} else {
-		static char iobuf[1u << 16];
 		char line[DATA_MAX_QUERY + 2];
 		unsigned long no = 0;
 
-		setvbuf(stdout, iobuf, _IOFBF, sizeof(iobuf));
+		setvbuf(stdout, NULL, _IOFBF, 1u << 16);
 		while (fgets(line, sizeof(line), stdin)) {
 			size_t n = strlen(line);
 			struct span t;

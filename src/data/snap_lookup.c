@@ -599,7 +599,7 @@ int snap_lookup_tld(struct snap *s, const char *tld, size_t n, struct snap_tld *
 	st = idna_to_ascii(tld, n, &b);
 	if (st || b.len == 0 || memchr(b.data, '.', b.len)) {
 		buf_reset(&b);
-		return fail(err, errlen, ST_MALFORMED, "not a top-level domain");
+		return fail(err, errlen, ST_INVAL, "not a top-level domain");
 	}
 	st = tld_find(s, buf_str(&b), r, err, errlen);
 	buf_reset(&b);
@@ -669,7 +669,7 @@ int snap_lookup_domain(struct snap *s, const char *name, size_t n, struct snap_d
 	st = idna_to_ascii(name, n, &b);
 	if (st || b.len == 0 || b.len >= sizeof(r->ascii)) {
 		buf_reset(&b);
-		return fail(err, errlen, ST_MALFORMED, "not a valid domain name");
+		return fail(err, errlen, ST_INVAL, "not a valid domain name");
 	}
 	memcpy(r->ascii, b.data, b.len + 1);
 	buf_reset(&b);
@@ -680,7 +680,7 @@ int snap_lookup_domain(struct snap *s, const char *name, size_t n, struct snap_d
 	for (i = 0; r->ascii[i]; i++) {
 		if (r->ascii[i] == '.') {
 			if (nl >= sizeof(off) / sizeof(off[0]))
-				return fail(err, errlen, ST_MALFORMED, "too many labels");
+				return fail(err, errlen, ST_INVAL, "too many labels");
 			off[nl++] = i + 1;
 		}
 	}

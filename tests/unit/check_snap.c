@@ -461,8 +461,8 @@ START_TEST(tld_lookups)
 	ck_assert_str_eq(t.name, "xn--fiqs8s");
 	ck_assert_str_eq(t.sponsor, "China Internet Network Information Center (CNNIC)");
 	ck_assert_int_eq(snap_lookup_tld(s, "example", 7, &t, err, sizeof(err)), ST_NOTFOUND);
-	ck_assert_int_eq(snap_lookup_tld(s, "a.b", 3, &t, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_tld(s, "", 0, &t, err, sizeof(err)), ST_MALFORMED);
+	ck_assert_int_eq(snap_lookup_tld(s, "a.b", 3, &t, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_tld(s, "", 0, &t, err, sizeof(err)), ST_INVAL);
 	snap_free(s);
 }
 END_TEST
@@ -518,10 +518,24 @@ START_TEST(domain_psl_rules)
 	ck_assert_int_eq(d.section, SNAP_PSL_PRIVATE);
 	ck_assert_str_eq(d.icann_registered, "example.net");
 	/* Invalid names. */
-	ck_assert_int_eq(snap_lookup_domain(s, ".com", 4, &d, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_domain(s, "a..com", 6, &d, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_domain(s, "", 0, &d, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_domain(s, "\xff.com", 5, &d, err, sizeof(err)), ST_MALFORMED);
+	ck_assert_int_eq(snap_lookup_domain(s, ".com", 4, &d, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_domain(s, "a..com", 6, &d, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_domain(s, "", 0, &d, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_domain(s, "\xff.com", 5, &d, err, sizeof(err)), ST_INVAL);
+	{
+		/* 128 labels fit in 253 octets? No: 127 one-letter labels are the most (253). */
+		char many[256];
+		int i;
+
+		for (i = 0; i < 127; i++) {
+			many[2 * i] = 'a';
+			many[2 * i + 1] = '.';
+		}
+		many[253] = 0;
+		ck_assert_int_eq(snap_lookup_domain(s, many, 253, &d, err, sizeof(err)), ST_OK);
+		ck_assert_str_eq(d.suffix, "a");
+		ck_assert_int_eq(snap_lookup_domain(s, many, 254, &d, err, sizeof(err)), ST_INVAL);
+	}
 	snap_free(s);
 }
 END_TEST
