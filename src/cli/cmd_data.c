@@ -999,6 +999,59 @@ static void query_error(struct lookup_out *lo, const char *q, const char *why)
 	}
 }
 
+/* "." lists the root hints. */
+static void out_root(struct snap *s, struct lookup_out *lo, const char *q)
+{
+	const struct snap_root_server *rs;
+	const char *date;
+	char err[SNAP_ERR_MAX], a4[SNAP_ADDR_TEXT], a6[SNAP_ADDR_TEXT];
+	struct buf *o = &lo->out;
+	size_t n, i;
+	struct json j;
+
+	if (snap_root_hints(s, &rs, &n, &date, err, sizeof(err)) != ST_OK) {
+		log_msg(LOG_ERROR, "snapshot: %s", err);
+		note_exit(lo, EXIT_SOFTWARE);
+		return;
+	}
+	if (lo->json) {
+		json_init(&j, o, false);
+		json_obj_begin(&j);
+		json_kstr(&j, "query", q);
+		json_kstr(&j, "kind", "root");
+		json_kstr(&j, "date", date);
+		json_key(&j, "servers");
+		json_arr_begin(&j);
+	} else if (!lo->lines) {
+		buf_printf(o, ".\n  root hints of %s\n", date);
+	}
+	for (i = 0; i < n; i++) {
+		a4[0] = a6[0] = 0;
+		if (rs[i].has_v4)
+			snap_addr_fmt(4, rs[i].v4, a4, sizeof(a4));
+		if (rs[i].has_v6)
+			snap_addr_fmt(6, rs[i].v6, a6, sizeof(a6));
+		if (lo->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "name", rs[i].name);
+			json_kstr(&j, "ipv4", a4);
+			json_kstr(&j, "ipv6", a6);
+			json_obj_end(&j);
+		} else {
+			buf_adds(o, lo->lines ? ".\troot\t" : "  ");
+			put_text(o, rs[i].name);
+			buf_printf(o, lo->lines ? "\t%s\t%s\n" : "  %s  %s\n", a4[0] ? a4 : "-",
+			           a6[0] ? a6 : "-");
+		}
+	}
+	if (lo->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_finish(&j);
+		buf_addc(o, '\n');
+	}
+}
+
 static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 {
 	char err[SNAP_ERR_MAX];
@@ -1006,6 +1059,10 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 	uint8_t addr[16];
 	int fam, st;
 
+	if (strcmp(q, ".") == 0) {
+		out_root(s, lo, q);
+		return;
+	}
 	/* Addresses first: the bulk case, parsed once. */
 	switch (snap_parse_ip(q, n, &fam, addr) ? SNAP_Q_IP : snap_classify(q, n)) {
 	case SNAP_Q_IP: {
@@ -1136,30 +1193,60 @@ static int cmd_lookup(const struct cli_opts *o, struct snap *s, int argc, char *
 
 /* ---- build / verify ---- */
 
-static int cmd_build(struct data_ctx *c)
+static int cmd_build(const struct cli_opts *o, struct data_ctx *c)
 {
-	struct buf msg;
-	int st;
+	struct buf msg, out;
+	int st, code;
 
 	if (!c->build.from || !c->build.out)
 		return cli_usage_error("data", "build needs --from DIR and --out DIR");
 	buf_init(&msg, 1u << 20);
+	buf_init(&out, 0);
 	st = snap_build(&c->build, &msg);
-	if (msg.len) {
+	code = st == ST_OK ? EXIT_FOUND : st == ST_MALFORMED ? EXIT_DATAERR
+	       : st == ST_NOTFOUND ? EXIT_NOINPUT : st == ST_IO ? EXIT_CANTCREAT : EXIT_SOFTWARE;
+	if (o->json) {
+		struct json j;
 		const char *p = buf_str(&msg);
 
+		json_init(&j, &out, false);
+		json_obj_begin(&j);
+		json_kbool(&j, "ok", st == ST_OK);
+		json_kstr(&j, "from", c->build.from);
+		json_kstr(&j, "out", c->build.out);
+		if (st) {
+			json_kstr(&j, "error", p);
+		} else {
+			json_key(&j, "warnings");
+			json_arr_begin(&j);
+			while (*p) {
+				const char *e = strchr(p, '\n');
+				size_t n = e ? (size_t)(e - p) : strlen(p);
+
+				if (n > 9 && strncmp(p, "warning: ", 9) == 0)
+					json_strn(&j, p + 9, n - 9);
+				else if (n)
+					json_strn(&j, p, n);
+				p += n + (e ? 1 : 0);
+			}
+			json_arr_end(&j);
+		}
+		json_obj_end(&j);
+		json_finish(&j);
+		buf_addc(&out, '\n');
+		flush_buf(&out);
+	}
+	if (msg.len && (!o->json || st)) {
 		if (st)
-			log_msg(LOG_ERROR, "build: %s", p);
+			log_msg(LOG_ERROR, "build: %s", buf_str(&msg));
 		else
-			fputs(p, stderr);
+			fputs(buf_str(&msg), stderr);
 	}
-	buf_reset(&msg);
-	if (st == ST_OK) {
+	if (st == ST_OK)
 		log_msg(LOG_INFO, "wrote %s/%s", c->build.out, SNAP_FILE_NAME);
-		return EXIT_FOUND;
-	}
-	return st == ST_MALFORMED ? EXIT_DATAERR : st == ST_NOTFOUND ? EXIT_NOINPUT
-	       : st == ST_IO ? EXIT_CANTCREAT : EXIT_SOFTWARE;
+	buf_reset(&msg);
+	buf_reset(&out);
+	return code;
 }
 
 static int cmd_verify(const struct cli_opts *o, int argc, char **argv, int first)
@@ -1254,7 +1341,8 @@ int cmd_data(int argc, char **argv)
 	if (r)
 		return r;
 	if (strcmp(c.sub, "build") == 0) {
-		r = first < argc ? cli_usage_error("data", "build takes no operands") : cmd_build(&c);
+		r = first < argc ? cli_usage_error("data", "build takes no operands")
+		                 : cmd_build(&o, &c);
 	} else if (strcmp(c.sub, "verify") == 0) {
 		r = cmd_verify(&o, argc, argv, first);
 	} else if (strcmp(c.sub, "info") == 0 || strcmp(c.sub, "lookup") == 0) {
