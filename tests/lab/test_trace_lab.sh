@@ -19,7 +19,7 @@ fails=0
 run() {
 	_name=$1 _want=$2
 	shift 2
-	lab_timeout 90 ip netns exec "$LAB_NS" "$MXTRACE" --server "$LAB_DNS_RESOLVER" \
+	lab_timeout 90 ip netns exec "$LAB_NS" "$MXTRACE" trace --server "$LAB_DNS_RESOLVER" \
 		--timeout 1000 --retries 2 --json --trail "$out/$_name.trail" "$@" \
 		>"$out/$_name.json" 2>"$out/$_name.err"
 	_rc=$?
@@ -60,7 +60,7 @@ run nullmx 1 nullmx.test && expect nullmx verdict offline
 run dead 1 dead.test && expect dead verdict dead
 run servfail 75 servfail.test && expect servfail verdict retry-later
 run hosted 0 claims@hosted-scam.example && expect hosted verdict provider
-run bad 65 'not a domain!' && expect bad verdict bad-input
+run bad 65 'not a domain!' && expect bad item-error
 printf 'Subject: hello\n\nNothing to see here.\n' >"$out/nocand.eml"
 run nocand 1 "$out/nocand.eml"
 
