@@ -101,6 +101,19 @@ typedef void (*mx_done_fn)(struct mx_result *r, void *arg);
  */
 int mx_start(struct dns_stub *s, const char *domain, const char *cause, mx_done_fn done,
              void *arg, struct mx_job **out);
+/*
+ * Called once the MX answer has named the exchanges (or, implicit MX, the domain itself),
+ * right after their address lookups have started: r->hosts[] has names and preferences, no
+ * addresses yet. r is the job's result in the making, borrowed for the call. Not called when
+ * the job ends without exchanges (NXDOMAIN, null MX, failures). It must not cancel the job.
+ * Callers use it to start work that needs only the names (the trace's domain WHOIS of each
+ * exchange) instead of waiting for every address.
+ */
+typedef void (*mx_hosts_fn)(const struct mx_result *r, void *arg);
+
+/* mx_start() with a hosts callback (NULL: none), which gets arg as well. */
+int mx_start_hosts(struct dns_stub *s, const char *domain, const char *cause,
+                   mx_hosts_fn hosts, mx_done_fn done, void *arg, struct mx_job **out);
 /* Stop the job without calling done (safe inside loop callbacks). */
 void mx_cancel(struct mx_job *job);
 

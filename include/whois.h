@@ -165,6 +165,17 @@ int whois_lookup(struct whois_engine *e, const char *query, const char *cause, w
 void whois_job_cancel(struct whois_job *j);
 void whois_result_free(struct whois_result *r);
 
+/*
+ * Resolve ahead, once per engine, the addresses of the servers IP lookups are most likely to
+ * need: the five RIRs' WHOIS servers, which start most IP chains and refer to each other
+ * (and whois.iana.org when lookups start there; only the fixed first server with --server).
+ * A caller that knows lookups are coming (the trace, once an MX answer names exchanges)
+ * calls it so that neither the first hop nor a referral waits for DNS: the answers go to the
+ * resolver's cache, where the lookups find them. cause (copied) goes into the trail. The
+ * queries end on their own; whois_engine_free() cancels those still in flight.
+ */
+void whois_engine_warm(struct whois_engine *e, const char *cause);
+
 struct whois_stats {
 	unsigned long lookups, exchanges, cache_hits, netblock_hits, dns_lookups;
 	unsigned long bytes_in, bytes_out;

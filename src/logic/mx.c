@@ -22,6 +22,7 @@ struct mx_job {
 	struct mx_result *res;
 	struct dns_name domain;
 	mx_done_fn done;
+	mx_hosts_fn hosts;
 	void *arg;
 	char *cause;
 	struct dns_lookup *mxq;
@@ -342,6 +343,8 @@ static void on_mx(const struct dns_result *r, void *arg)
 	}
 	if (st == ST_OK)
 		st = start_addresses(job);
+	if (st == ST_OK && job->hosts)
+		job->hosts(res, job->arg);
 	if (st != ST_OK) {
 		/* Out of memory half way: cancel what started and say we could not tell. */
 		for (i = 0; i < job->npend; i++)
@@ -353,6 +356,12 @@ static void on_mx(const struct dns_result *r, void *arg)
 
 int mx_start(struct dns_stub *s, const char *domain, const char *cause, mx_done_fn done,
              void *arg, struct mx_job **out)
+{
+	return mx_start_hosts(s, domain, cause, NULL, done, arg, out);
+}
+
+int mx_start_hosts(struct dns_stub *s, const char *domain, const char *cause,
+                   mx_hosts_fn hosts, mx_done_fn done, void *arg, struct mx_job **out)
 {
 	struct mx_job *job;
 	char buf[MX_CAUSE_MAX];
@@ -382,6 +391,7 @@ int mx_start(struct dns_stub *s, const char *domain, const char *cause, mx_done_
 	}
 	job->stub = s;
 	job->done = done;
+	job->hosts = hosts;
 	job->arg = arg;
 	dns_name_str(&job->domain, job->res->domain);
 	st = dns_stub_query(s, &job->domain, DNS_T_MX, job->cause, on_mx, job, &job->mxq);

@@ -32,6 +32,13 @@ struct nentry {
 	struct nentry *next;
 };
 
+/* Servers whose addresses whois_engine_warm() resolves ahead. */
+static const char *const warm_hosts[] = {
+	"whois.arin.net", "whois.ripe.net", "whois.apnic.net", "whois.lacnic.net",
+	"whois.afrinic.net", WHOIS_IANA_SERVER,
+};
+#define WARM_MAX (sizeof(warm_hosts) / sizeof(warm_hosts[0]))
+
 struct whois_engine {
 	struct loop *loop;
 	struct whois_engine_conf conf;
@@ -42,6 +49,8 @@ struct whois_engine {
 	struct nentry *ncache;
 	struct whois_job *jobs;
 	struct whois_stats stats;
+	struct dns_lookup *warm[WARM_MAX];  /* whois_engine_warm() queries in flight */
+	bool warmed;
 };
 
 /* Where the next hop goes. */
@@ -227,9 +236,12 @@ void whois_engine_free(struct whois_engine *e)
 {
 	struct xentry *x, *xn;
 	struct nentry *n, *nn;
+	size_t i;
 
 	if (!e)
 		return;
+	for (i = 0; i < WARM_MAX; i++)
+		dns_lookup_cancel(e->warm[i]);
 	while (e->jobs)
 		job_free(e->jobs);
 	for (x = e->xcache; x; x = xn) {
@@ -244,6 +256,51 @@ void whois_engine_free(struct whois_engine *e)
 		free(n);
 	}
 	free(e);
+}
+
+static void warm_done(const struct dns_result *res, void *arg)
+{
+	struct dns_lookup **slot = arg;
+
+	(void)res;                          /* the resolver's cache keeps the answer */
+	*slot = NULL;
+}
+
+static void warm_one(struct whois_engine *e, size_t slot, const char *host, const char *cause)
+{
+	struct dns_name nm;
+	char ip[HOSTPORT_MAX_HOST];
+	struct net_addr a;
+
+	snprintf(ip, sizeof(ip), "%s", host);
+	if (net_addr_from_ip(ip, WHOIS_PORT, &a) == ST_OK ||
+	    dns_name_from_text(host, strlen(host), &nm, NULL) != ST_OK)
+		return;                         /* an address literal, or no name at all */
+	if (dns_stub_query(e->conf.dns, &nm, DNS_T_A, cause, warm_done, &e->warm[slot],
+	                   &e->warm[slot]) == ST_OK)
+		e->stats.dns_lookups++;
+	else
+		e->warm[slot] = NULL;
+}
+
+void whois_engine_warm(struct whois_engine *e, const char *cause)
+{
+	size_t i;
+
+	if (!e || e->warmed)
+		return;
+	e->warmed = true;
+	if (!cause)
+		cause = "warm-up: address of a WHOIS server, resolved ahead";
+	if (e->conf.server) {
+		warm_one(e, 0, e->conf.server, cause);
+		return;
+	}
+	for (i = 0; i < WARM_MAX; i++) {
+		if (strcmp(warm_hosts[i], WHOIS_IANA_SERVER) == 0 && e->conf.route && !e->conf.iana)
+			continue;                   /* the snapshot routes: IANA is rarely asked */
+		warm_one(e, i, warm_hosts[i], cause);
+	}
 }
 
 void whois_engine_stats(const struct whois_engine *e, struct whois_stats *out)

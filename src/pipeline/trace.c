@@ -241,19 +241,25 @@ static void host_name_plain(const char *name, char *out, size_t n)
 		out[len - 1] = 0;
 }
 
-static void mx_done(struct mx_result *r, void *arg)
+/*
+ * The MX answer has named the exchanges: each one's registered domain needs nothing more,
+ * so its domain WHOIS starts now, while the addresses are being looked up; and since IP
+ * lookups are coming, the RIRs' WHOIS servers are resolved ahead, so that neither the first
+ * hop of an IP chain nor an RIR's referral to another RIR waits for DNS.
+ */
+static void mx_hosts(const struct mx_result *r, void *arg)
 {
 	struct tdom *d = arg;
 	struct trace *t = d->t;
 	char cause[512], plain[DNS_MAX_NAME_TEXT];
-	size_t h, a;
+	bool any = false;
+	size_t h;
 
-	d->job = NULL;
-	d->mx = r;
+	if (d->hosts)
+		return;
 	d->hosts = calloc(r->nhosts ? r->nhosts : 1, sizeof(*d->hosts));
 	if (!d->hosts) {
 		d->nomem = true;
-		job_ended(t);
 		return;
 	}
 	d->nhosts = r->nhosts;
@@ -266,9 +272,34 @@ static void mx_done(struct mx_result *r, void *arg)
 		th->provider = freemail_by_mx(plain);
 		if (th->provider || mh->bad_hostname || mh->ip_literal)
 			continue;
+		any = true;
 		snprintf(cause, sizeof(cause), "registered domain of MX host %s (of %s)", plain,
 		         d->name);
 		th->reg = reg_for(t, plain, cause);
+	}
+	if (any && t->conf.whois)
+		whois_engine_warm(t->conf.whois, "warm-up: address of a regional registry's WHOIS "
+		                  "server, resolved ahead so that IP lookups and their referrals do "
+		                  "not wait for DNS");
+}
+
+/* Every address lookup has ended: each address's IP WHOIS starts. */
+static void mx_done(struct mx_result *r, void *arg)
+{
+	struct tdom *d = arg;
+	struct trace *t = d->t;
+	char cause[MX_ADDR_STRLEN + 2 * SNAP_DOMAIN_MAX + 64];
+	size_t h, a;
+
+	d->job = NULL;
+	d->mx = r;
+	mx_hosts(r, d);          /* a job that ended without naming exchanges did not call it */
+	for (h = 0; d->hosts && h < d->nhosts; h++) {
+		const struct mx_host *mh = &r->hosts[h];
+		struct thost *th = &d->hosts[h];
+
+		if (th->provider || mh->bad_hostname || mh->ip_literal)
+			continue;
 		th->ips = calloc(mh->naddrs ? mh->naddrs : 1, sizeof(*th->ips));
 		if (!th->ips) {
 			d->nomem = true;
@@ -276,7 +307,7 @@ static void mx_done(struct mx_result *r, void *arg)
 		}
 		for (a = 0; a < mh->naddrs; a++) {
 			snprintf(cause, sizeof(cause), "address %s of MX host %s (of %s)",
-			         mh->addrs[a].text, plain, d->name);
+			         mh->addrs[a].text, th->name, d->name);
 			th->ips[th->nips] = ip_for(t, &mh->addrs[a], cause);
 			if (th->ips[th->nips])
 				th->nips++;
@@ -311,7 +342,7 @@ static struct tdom *dom_for(struct trace *t, const char *domain)
 	if (!t->conf.dns)
 		return d;
 	snprintf(cause, sizeof(cause), "MX of reply domain %s", d->name);
-	if (mx_start(t->conf.dns, d->name, cause, mx_done, d, &d->job) == ST_OK)
+	if (mx_start_hosts(t->conf.dns, d->name, cause, mx_hosts, mx_done, d, &d->job) == ST_OK)
 		job_started(t);
 	else
 		d->bad = true;

@@ -9,7 +9,11 @@
 #                       nsd and unbound cannot delay. WHOIS_DIR ("" for none) is one more
 #                       WHOIS overlay (same layout as examples/lab/whois, its index lines
 #                       win over all others); ZONE_DIRs hold more NAME.zone files.
+#                       A caller may create the namespace first (lab_ns_create), e.g. to
+#                       generate WHOIS_DIR and ZONE_DIRs under $LAB_TMP.
 #   demo_mxtrace ARGS...  run $MXTRACE inside the namespace with --server $DEMO_DNS
+#   DEMO_DNS_RULES=FILE   (set before demo_lab_start) dnslab `on` lines for the delayed
+#                       server, applied before the uniform delay (per-name delays, failures)
 #
 # Addresses: the DNS lab's (lib_dns.sh: resolver 192.0.2.53); the delayed server
 # 192.0.2.54; WHOIS servers 192.0.2.100 and up (RWhois servers on port 4321), published in
@@ -86,7 +90,7 @@ demo_lab_start() { # TAG [DELAY_MS [WHOIS_DIR [ZONE_DIR...]]]
 	lab_require_cmd nsd nsd
 	lab_require_cmd unbound unbound
 	[ -x "${BUILD:-build}/lab/whoisd" ] || lab_fail "${BUILD:-build}/lab/whoisd not built"
-	lab_ns_create "$_tag"
+	[ -n "$LAB_NS" ] || lab_ns_create "$_tag"
 	DEMO_WHOIS_DIR="$LAB_TMP/whois"
 	DEMO_QLOG="$LAB_TMP/whois-queries.log"
 	_demo_merge_whois "$DEMO_WHOIS_DIR" "$_extra_whois"
@@ -127,8 +131,11 @@ demo_lab_start() { # TAG [DELAY_MS [WHOIS_DIR [ZONE_DIR...]]]
 	DEMO_DNS=$LAB_DNS_RESOLVER
 	if [ "$_delay" -gt 0 ]; then
 		lab_ns_addr "$DEMO_DNS_DELAYED/32"
-		_demo_dnslab_scenario "$_delay" "$_demo_src/zones" "$_demo_top/examples/lab/zones" \
-			"$LAB_TMP/whois-zones" "$@" >"$LAB_TMP/delayed.scenario"
+		{
+			[ -n "${DEMO_DNS_RULES:-}" ] && cat "$DEMO_DNS_RULES"
+			_demo_dnslab_scenario "$_delay" "$_demo_src/zones" \
+				"$_demo_top/examples/lab/zones" "$LAB_TMP/whois-zones" "$@"
+		} >"$LAB_TMP/delayed.scenario"
 		DEMO_DNS_QLOG="$LAB_TMP/delayed-queries.log"
 		lab_dns_dnslab "$LAB_TMP/delayed.scenario" "$DEMO_DNS_DELAYED" "$DEMO_DNS_QLOG"
 		DEMO_DNS=$DEMO_DNS_DELAYED

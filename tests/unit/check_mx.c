@@ -204,6 +204,87 @@ START_TEST(bad_domain_and_names)
 }
 END_TEST
 
+/* The hosts callback: what the job had when it ran, and whether done had run before it. */
+struct hosts_seen {
+	int calls;
+	size_t nhosts, naddrs;
+	char first[DNS_MAX_NAME_TEXT];
+	struct outcome done;
+	int done_before;
+};
+
+static void on_hosts(const struct mx_result *r, void *arg)
+{
+	struct hosts_seen *h = arg;
+
+	h->calls++;
+	h->nhosts = r->nhosts;
+	h->naddrs = r->nhosts ? r->hosts[0].naddrs : 0;
+	snprintf(h->first, sizeof(h->first), "%s", r->nhosts ? r->hosts[0].name : "");
+	h->done_before = h->done.calls;
+}
+
+static void on_done_hosts(struct mx_result *r, void *arg)
+{
+	on_done(r, &((struct hosts_seen *)arg)->done);
+}
+
+/* One job with a hosts callback against a peer playing script. */
+static struct mx_result *run_hosts(const enum peer_act *script, size_t n, struct hosts_seen *h)
+{
+	struct peer p;
+	struct loop *l;
+	struct dns_stub *s;
+	struct dns_stub_conf c;
+
+	memset(h, 0, sizeof(*h));
+	peer_start(&p, script, n);
+	memset(&c, 0, sizeof(c));
+	c.servers[0] = p.addr;
+	c.nservers = 1;
+	c.timeout_ms = 1000;
+	c.attempts = 1;
+	ck_assert_int_eq(loop_new(NULL, &l), ST_OK);
+	ck_assert_int_eq(dns_stub_new(l, &c, &s), ST_OK);
+	ck_assert_int_eq(mx_start_hosts(s, "dom.test", NULL, on_hosts, on_done_hosts, h, NULL),
+	                 ST_OK);
+	ck_assert_int_eq(h->calls, 0);               /* never from inside the call */
+	ck_assert_int_eq(loop_run(l), ST_OK);
+	ck_assert_int_eq(h->done.calls, 1);
+	dns_stub_free(s);
+	loop_free(l);
+	peer_stop(&p);
+	return h->done.r;
+}
+
+/* The exchanges are announced once, as soon as the MX answer names them: before any
+ * address is known and before done; never when there are no exchanges. */
+START_TEST(hosts_callback_before_addresses)
+{
+	static const enum peer_act ans[] = { PA_ANSWER }, nx[] = { PA_NXDOMAIN },
+	                           imp[] = { PA_NODATA, PA_ANSWER };
+	struct hosts_seen h;
+	struct mx_result *r = run_hosts(ans, 1, &h);
+
+	ck_assert_int_eq(h.calls, 1);
+	ck_assert_int_eq(h.done_before, 0);
+	ck_assert_uint_eq(h.nhosts, 1);
+	ck_assert_str_eq(h.first, "mx1.dom.test.");
+	ck_assert_uint_eq(h.naddrs, 0);              /* the names only */
+	ck_assert_uint_eq(r->hosts[0].naddrs, 2);
+	mx_result_free(r);
+	r = run_hosts(nx, 1, &h);
+	ck_assert_int_eq(r->status, MX_NXDOMAIN);
+	ck_assert_int_eq(h.calls, 0);
+	mx_result_free(r);
+	r = run_hosts(imp, 2, &h);                    /* implicit MX: the domain itself */
+	ck_assert_int_eq(h.calls, 1);
+	ck_assert_str_eq(h.first, "dom.test.");
+	ck_assert_int_eq(r->status, MX_IMPLICIT);
+	mx_result_free(r);
+}
+END_TEST
+
 static Suite *mx_suite(void)
 {
 	Suite *s = suite_create("mx");
@@ -217,6 +298,7 @@ static Suite *mx_suite(void)
 	tcase_add_test(tc, dead_exchange);
 	tcase_add_test(tc, cname_exchange_is_flagged);
 	tcase_add_test(tc, bad_domain_and_names);
+	tcase_add_test(tc, hosts_callback_before_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }
