@@ -67,7 +67,7 @@ python3 "$top/bench/trace_path.py" counts "$LAB_TMP/batch.trail" "$LAB_TMP/batch
 	grep -v '^COUNTS' | sed 's/^/  /'
 echo "  the lab servers received: $bw WHOIS queries, $bd DNS queries"
 python3 "$top/bench/trace_path.py" critical "$LAB_TMP/batch.trail" "$delay" |
-	grep -E '^(critical|late|first)' | sed 's/^/  batch /'
+	grep -v "^CRITICAL" | sed "s/^/  batch: /"
 
 # 2. The same messages one by one, a fresh process each: what they asked.
 cat >"$LAB_TMP/singles.sh" <<P

@@ -134,7 +134,8 @@ def critical(path, delay):
         print("  %d. %-62s  %4.0f-%4.0f ms" % (k, label(r), r["_start"] - t0, r["_end"] - t0))
     ties = [r for r in recs if depth[r["_i"]] == n and r is not chain[-1]]
     if ties:
-        print("  (as long: " + "; ".join(label(r) for r in ties) + ")")
+        more = " and %d more" % (len(ties) - 3) if len(ties) > 3 else ""
+        print("  (as long: " + "; ".join(label(r) for r in ties[:3]) + more + ")")
     late = []
     for r in recs:
         ready = max((d["_end"] for d in dep[r["_i"]]), default=t0)
@@ -142,10 +143,14 @@ def critical(path, delay):
         if slack > max(10, delay / 5):
             late.append((slack, r, dep[r["_i"]]))
     if late:
-        print("late starts (started after everything they needed had arrived):")
-        for slack, r, d in sorted(late, key=lambda x: -x[0]):
+        print("late starts (%d started after everything they needed had arrived):" % len(late))
+        late.sort(key=lambda x: -x[0])
+        for slack, r, d in late[:5]:
             print("  %s: %+.0f ms after %s" % (label(r), slack,
                                               ", ".join(label(x) for x in d) or "the start"))
+        if len(late) > 5:
+            print("  ... and %d more, %.0f to %.0f ms late" % (len(late) - 5, late[-1][0],
+                                                             late[5][0]))
     else:
         print("late starts: none (every lookup started within %d ms of its inputs)" %
               max(10, delay / 5))
