@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "freemail.h"
+#include "sha256.h"
 #include "status.h"
 #include "text.h"
 #include "trace.h"
@@ -442,6 +443,7 @@ void trace_finish(struct trace *t)
 		}
 	}
 	/* t->rcpts moved while it grew: point each recipient at its own storage now */
+	t->rptrs = calloc(t->nrcpts ? t->nrcpts : 1, sizeof(*t->rptrs));
 	for (i = 0; i < t->nrcpts; i++) {
 		struct trcpt *r = &t->rcpts[i];
 
@@ -452,7 +454,13 @@ void trace_finish(struct trace *t)
 		r->r.form_url = r->form[0] ? r->form : NULL;
 		r->r.cases = r->cases;
 		r->r.ncases = r->ncases;
+		if (t->rptrs)
+			t->rptrs[i] = &r->r;
 	}
+	t->rset.cases = t->rcases;
+	t->rset.ncases = t->nrcases;
+	t->rset.rcpts = t->rptrs;
+	t->rset.nrcpts = t->rptrs ? t->nrcpts : 0;
 }
 
 void trace_finish_free(struct trace *t)
@@ -462,6 +470,7 @@ void trace_finish_free(struct trace *t)
 	for (i = 0; i < t->nrcpts; i++)
 		free(t->rcpts[i].cases);
 	free(t->rcpts);
+	free(t->rptrs);
 	free(t->rcases);
 	for (i = 0; i < t->ndoms; i++) {
 		free(t->domlist[i]->rhosts);
@@ -1030,6 +1039,14 @@ void trace_item_json(const struct trace *t, size_t i, struct json *j)
 	if (it->kind == TI_MESSAGE) {
 		json_kint(j, "index", (int64_t)it->index);
 		json_kint(j, "size", (int64_t)it->raw_len);
+		{
+			uint8_t dg[SHA256_LEN];
+			char hex[2 * SHA256_LEN + 1];
+
+			sha256(it->raw, it->raw_len, dg);
+			sha256_hex(dg, hex);
+			json_kstr(j, "sha256", hex);
+		}
 		kstr_opt(j, "subject", it->ar ? it->ar->subject : NULL);
 		kstr_opt(j, "message_id", it->ar ? it->ar->message_id : NULL);
 	}
@@ -1049,69 +1066,7 @@ void trace_item_json(const struct trace *t, size_t i, struct json *j)
 
 /* ---- report drafts ---- */
 
-static const struct trcpt *arf_pair(const struct trace *t, size_t i, size_t *ci)
+const struct report_set *trace_reports(const struct trace *t)
 {
-	size_t r, k;
-
-	for (r = 0; r < t->nrcpts; r++)
-		for (k = 0; k < t->rcpts[r].ncases; k++) {
-			if (!t->rcases[t->rcpts[r].cases[k]].raw)
-				continue;
-			if (i-- == 0) {
-				*ci = t->rcpts[r].cases[k];
-				return &t->rcpts[r];
-			}
-		}
-	return NULL;
-}
-
-size_t trace_report_count(const struct trace *t, bool arf)
-{
-	size_t n = 0, r, k;
-
-	if (!arf)
-		return t->nrcpts;
-	for (r = 0; r < t->nrcpts; r++)
-		for (k = 0; k < t->rcpts[r].ncases; k++)
-			n += t->rcases[t->rcpts[r].cases[k]].raw != NULL;
-	return n;
-}
-
-int trace_report_draft(const struct trace *t, size_t i, bool arf, const struct report_opts *o,
-                       struct buf *out, char *name, size_t namelen)
-{
-	const struct trcpt *r;
-	size_t ci;
-
-	if (!arf) {
-		if (i >= t->nrcpts)
-			return ST_INVAL;
-		r = &t->rcpts[i];
-		report_filename(name, namelen, (unsigned)i + 1, &r->r);
-		return report_write_text(out, &r->r, t->rcases, t->nrcases, o);
-	}
-	r = arf_pair(t, i, &ci);
-	if (!r)
-		return ST_INVAL;
-	report_filename(name, namelen, (unsigned)i + 1, &r->r);
-	return report_write_arf(out, &r->r, &t->rcases[ci], o);
-}
-
-int trace_report_line(const struct trace *t, size_t i, bool arf, struct buf *out)
-{
-	const struct trcpt *r;
-	size_t ci = 0;
-
-	if (arf)
-		r = arf_pair(t, i, &ci);
-	else
-		r = i < t->nrcpts ? &t->rcpts[i] : NULL;
-	if (!r)
-		return ST_INVAL;
-	buf_printf(out, "%-16s ", report_kind_name(r->r.kind));
-	san(out, r->r.nto ? r->to[0] : r->form);
-	buf_adds(out, " (");
-	san(out, r->party);
-	buf_adds(out, ")");
-	return out->err;
+	return &t->rset;
 }

@@ -82,6 +82,20 @@ run poison 1 poison.test
 # --- report drafts, plain text and ARF, parsed back ---
 run drafts 0 --report "$out/drafts" examples/inheritance.eml examples/lottery-freemail.eml &&
 	expect drafts drafts-text "$out/drafts" examples/inheritance.eml examples/lottery-freemail.eml
+# the same drafts from the saved JSON (outside the lab: no packet needed)
+if "$MXTRACE" report --report "$out/fromjson" "$out/drafts.json" >"$out/fromjson.out" 2>&1 &&
+	python3 - "$out/drafts" "$out/fromjson" <<'PY'
+import os, sys
+a, b = sys.argv[1], sys.argv[2]
+na, nb = sorted(os.listdir(a)), sorted(os.listdir(b))
+assert na == nb, (na, nb)
+for n in na:
+    da = [l for l in open(os.path.join(a, n), "rb").read().split(b"\n") if not l.startswith(b"Date: ")]
+    db = [l for l in open(os.path.join(b, n), "rb").read().split(b"\n") if not l.startswith(b"Date: ")]
+    assert da == db, n
+PY
+then echo "ok: report from saved JSON gives the same drafts"
+else echo "FAIL: report from saved JSON"; cat "$out/fromjson.out"; fails=$((fails + 1)); fi
 run arf 0 --format arf --report "$out/arf" examples/inheritance.eml &&
 	expect arf drafts-arf "$out/arf" examples/inheritance.eml
 
