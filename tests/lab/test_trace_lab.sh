@@ -76,6 +76,13 @@ run batch 0 examples/inheritance.eml "$out/second.eml" &&
 # --- a hostile server in the WHOIS chain: the trace ends, says what is missing ---
 run hostile 75 --whois-timeout 1500 claims@hostile.example &&
 	expect hostile missing 69.65.39.200
+# --- port 43 unusable: the trace completes from the snapshots and says what is missing ---
+run noport43 75 --no-whois examples/inheritance.eml &&
+	expect noport43 verdict retry-later &&
+	expect noport43 missing "snapshot: RIPE NCC" && expect noport43 missing "RDAP"
+# --- an RDAP-only registry in the chain: its RDAP URL is given instead of a registrar ---
+run rdaponly 0 claims@rdap-scam.example && expect rdaponly verdict recipients &&
+	expect rdaponly missing "serves RDAP only"
 # --- a rogue DNS server forging out-of-bailiwick data ---
 run poison 1 poison.test
 
