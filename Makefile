@@ -1,5 +1,7 @@
 # mxtrace: build, test, install. GNU make.
 .DELETE_ON_ERROR:
+# Fragments in mk/ may define targets; none of them becomes the default.
+.DEFAULT_GOAL := all
 .SUFFIXES:
 
 PREFIX    ?= /usr/local

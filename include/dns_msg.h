@@ -56,6 +56,7 @@ void dns_name_str(const struct dns_name *nm, char out[DNS_MAX_NAME_TEXT]);
 bool dns_name_eq(const struct dns_name *a, const struct dns_name *b);
 /* True if child is parent or below it. */
 bool dns_name_under(const struct dns_name *child, const struct dns_name *parent);
+/* Number of labels (0 for the root). */
 unsigned dns_name_labels(const struct dns_name *nm);
 /* True if every label is a host name label (LDH, '_' allowed): RFC 952/1123 plus SRV use. */
 bool dns_name_is_hostname(const struct dns_name *nm);
@@ -143,6 +144,7 @@ struct dns_err {
  * with dns_msg_free); on failure *out is NULL and err (may be NULL) says why.
  */
 int dns_msg_parse(const uint8_t *p, size_t n, struct dns_msg **out, struct dns_err *err);
+/* Free a parsed message; NULL is a no-op. */
 void dns_msg_free(struct dns_msg *m);
 
 /* RFC 2181 §8: values with the top bit set are treated as 0. */
@@ -173,6 +175,7 @@ enum dns_match {
  */
 enum dns_match dns_reply_match(const uint8_t *p, size_t n, uint16_t id,
                                const struct dns_name *qname, uint16_t qtype, uint16_t qclass);
+/* "wrong ID", "wrong question name", ... (static strings). */
 const char *dns_match_str(enum dns_match m);
 
 /* ---- query builder ---- */
@@ -194,6 +197,7 @@ int dns_query_build(const struct dns_name *qname, uint16_t qtype, uint16_t qclas
 #define DNS_TYPE_STRLEN 16
 /* "A", "MX", ... or "TYPE65" (RFC 3597) for types without a mnemonic. */
 const char *dns_type_str(uint16_t type, char out[DNS_TYPE_STRLEN]);
+/* "IN", "CH", "ANY" or "CLASS7" (RFC 3597). */
 const char *dns_class_str(uint16_t cls, char out[DNS_TYPE_STRLEN]);
 /* "NOERROR", "NXDOMAIN", ... or "RCODE23". */
 const char *dns_rcode_str(uint16_t rcode, char out[DNS_TYPE_STRLEN]);

@@ -19,6 +19,13 @@
 #define DNS_STUB_MAX_ATTEMPTS 10     /* glibc's cap on resolv.conf attempts */
 #define DNS_CNAME_MAX 16             /* aliases followed per lookup (dnscache QUERY_MAXALIAS) */
 #define DNS_CACHE_MAX_TTL 604800     /* dnscache's cap, seconds */
+#define DNS_ITER_MAX_SERVERS 32      /* addresses kept for one zone */
+#define DNS_ITER_MAX_NS 13           /* NS names used per delegation (BIND
+                                        max-delegation-servers; NXNSAttack bound) */
+#define DNS_ITER_MAX_QUERIES 50      /* exchanges per lookup, name-server lookups included
+                                        (BIND max-recursion-queries) */
+#define DNS_ITER_MAX_DEPTH 7         /* nested name-server lookups (BIND recursion depth) */
+#define DNS_HINTS_MAX 32
 
 /*
  * How a lookup ended. The first three are answers from a server (definitive); the others
@@ -35,6 +42,7 @@ enum dns_outcome {
 	DNS_RCODE,          /* another RCODE (FORMERR without EDNS, NOTIMP, ...) */
 	DNS_NETWORK,        /* could not send, connection refused or reset */
 	DNS_CNAME_LOOP,     /* alias chain longer than DNS_CNAME_MAX or circular */
+	DNS_LIMIT,          /* iterative: query budget or name-server depth exhausted */
 	DNS_INTERNAL        /* out of memory and the like */
 };
 
@@ -52,6 +60,9 @@ struct dns_stub_conf {
 	bool no_rd;               /* clear RD (ask a server about its own data) */
 	bool cache;               /* per-run cache by (name, type), and one query in flight
 	                             per key (later lookups join it) */
+	bool iterative;           /* resolve from the root hints instead of asking servers[] */
+	struct net_addr hints[DNS_HINTS_MAX];  /* root server addresses (iterative) */
+	size_t nhints;
 	struct trail *trail;      /* one record per datagram / TCP exchange; may be NULL */
 	const struct clock *rec_clock; /* for trail times; NULL: the loop's clock */
 	const char *step;         /* trail "step"; NULL: "dns" */
@@ -88,7 +99,7 @@ struct dns_stub_stats {
 };
 
 /* Make a resolver on loop l with conf (copied; trail and clocks are borrowed and must
- * outlive it). ST_INVAL without servers. */
+ * outlive it). ST_INVAL without servers (or, iterative, without hints). */
 int dns_stub_new(struct loop *l, const struct dns_stub_conf *conf, struct dns_stub **out);
 /* Cancel every lookup in flight (no callbacks; a "cancelled" trail record per exchange in
  * flight) and free the cache. */
@@ -112,6 +123,7 @@ int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qt
                    const char *cause, dns_stub_fn fn, void *arg, struct dns_lookup **out);
 /* Cancel a lookup whose callback has not run (safe inside any loop callback). */
 void dns_lookup_cancel(struct dns_lookup *lk);
+/* Counters since dns_stub_new (for tests and -vv). */
 void dns_stub_stats(const struct dns_stub *s, struct dns_stub_stats *out);
 
 /* ---- reading answers ---- */
@@ -126,6 +138,15 @@ int dns_answer_canon(const struct dns_msg *m, const struct dns_name *qname, uint
 /* True if rr is an answer of type qtype, class IN, owned by canon. Records of other types
  * or owners in an answer are never used (CVE-2017-15650). */
 bool dns_rr_answers(const struct dns_rr *rr, const struct dns_name *canon, uint16_t qtype);
+
+/*
+ * Root hints in zone-file form (named.root / root.hints): the A and AAAA records become
+ * port-53 addresses, everything else is skipped. Returns the number found (at most cap).
+ */
+size_t dns_hints_parse(const void *text, size_t n, struct net_addr *out, size_t cap);
+/* Read and parse a hints file (at most 64 kB). ST_IO if unreadable, ST_NOTFOUND if it holds
+ * no address. */
+int dns_hints_load(const char *path, struct net_addr *out, size_t cap, size_t *n);
 
 /* ---- resolv.conf ---- */
 

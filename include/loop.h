@@ -56,18 +56,22 @@ void loop_free(struct loop *l);
 /* Monotonic time in milliseconds from the loop's clock. */
 uint64_t loop_now(const struct loop *l);
 
+/* Prepare a watcher once (stopped); fn(l, w, revents) runs when fd is ready. */
 void loop_io_init(struct loop_io *w, int fd, loop_io_fn fn, void *arg);
 /* Watch w->fd for events (replaces the mask if already started). ST_TOOBIG, ST_NOMEM. */
 int loop_io_start(struct loop *l, struct loop_io *w, short events);
 /* Stop watching; no-op if not started. */
 void loop_io_stop(struct loop *l, struct loop_io *w);
 
+/* Prepare a timer once (stopped); fn(l, t) runs when it is due. */
 void loop_timer_init(struct loop_timer *t, loop_timer_fn fn, void *arg);
 /* Fire once at the absolute time at_ms (re-arms if already started). ST_TOOBIG, ST_NOMEM. */
 int loop_timer_start(struct loop *l, struct loop_timer *t, uint64_t at_ms);
 /* Fire once after delay_ms from now. */
 int loop_timer_after(struct loop *l, struct loop_timer *t, uint64_t delay_ms);
+/* Stop a timer; no-op if not started. */
 void loop_timer_stop(struct loop *l, struct loop_timer *t);
+/* True while started and not yet fired. */
 bool loop_timer_active(const struct loop_timer *t);
 
 /*

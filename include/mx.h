@@ -31,6 +31,7 @@ enum mx_status {
 const char *mx_status_str(enum mx_status s);       /* "found", "null-mx", ... */
 /* One line for people: "accepts no mail (null MX, RFC 7505)", ... */
 const char *mx_status_text(enum mx_status s);
+/* True only for MX_TEMPFAIL: nothing can be concluded, retry later. */
 bool mx_status_temporary(enum mx_status s);
 
 /* Where one lookup's outcome came from. */
@@ -80,6 +81,7 @@ struct mx_result {
 	bool null_mx_mixed;                 /* "0 ." next to other MX records (RFC 7505 §3) */
 };
 
+/* Free a result handed over by mx_done_fn; NULL is a no-op. */
 void mx_result_free(struct mx_result *r);
 /* The result as a JSON object (see the man page for the members). */
 void mx_result_to_json(const struct mx_result *r, struct json *j);

@@ -40,7 +40,9 @@ int net_addr_from_ip(const char *ip, int port, struct net_addr *out);
 void net_addr_ip(const struct net_addr *a, char *out, size_t n);
 /* "192.0.2.1:53" / "[2001:db8::1]:53" into out. */
 void net_addr_fmt(const struct net_addr *a, char *out, size_t n);
+/* The port, or -1 for an unset address. */
 int net_addr_port(const struct net_addr *a);
+/* Same family, address and port. */
 bool net_addr_eq(const struct net_addr *a, const struct net_addr *b);
 
 /* ---- UDP: one datagram out, the first matching datagram back ---- */
@@ -89,6 +91,7 @@ typedef void (*net_udp_fn)(const struct net_udp_result *r, void *arg);
  */
 int net_udp_start(struct loop *l, const struct net_udp_req *req, net_udp_fn done, void *arg,
                   struct net_udp **out);
+/* Free u without calling its callback (see the contract above). */
 void net_udp_cancel(struct net_udp *u);
 
 /* ---- TCP: connect, write a request fully, read until the framing says complete ---- */
@@ -152,6 +155,7 @@ typedef void (*net_tcp_fn)(const struct net_tcp_result *r, void *arg);
  * overall deadline). *out (may be NULL) receives a handle for net_tcp_cancel(). */
 int net_tcp_start(struct loop *l, const struct net_tcp_req *req, net_tcp_fn done, void *arg,
                   struct net_tcp **out);
+/* Free t without calling its callback (see the contract above). */
 void net_tcp_cancel(struct net_tcp *t);
 
 #endif

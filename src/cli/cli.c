@@ -50,7 +50,8 @@ static const struct usage_entry usages[] = {
 	  "referral-following WHOIS with abuse contacts; or parse a saved answer" },
 	{ "report", "report [--format text|arf] --report DIR TRACE.json|MESSAGE",
 	  "write abuse report drafts" },
-	{ "data", "data info|lookup|build|verify [ARGS]", "the bundled registry snapshots" },
+	{ "data", "data info | lookup [QUERY ...] | build --from DIR --out DIR | verify [DIR]",
+	  "the bundled registry snapshots: sources, offline lookups, rebuild, check" },
 };
 
 static const char global_help[] =

@@ -1204,7 +1204,8 @@ static void build(struct ctx *c)
 					break;
 				}
 	}
-	qsort(c->r->cand, c->r->ncand, sizeof(c->r->cand[0]), cmp_cand);
+	if (c->r->ncand)
+		qsort(c->r->cand, c->r->ncand, sizeof(c->r->cand[0]), cmp_cand);
 	/* every recipient and list address is listed, seen as a candidate or not */
 	for (i = 0; i < c->rcpt.n; i++)
 		if (!set_find(&c->listpost, c->rcpt.key[i]))

@@ -1,4 +1,5 @@
 /* Stub resolver: lookups as state machines over the loop's UDP/TCP exchanges, with a cache. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "status.h"
 
 #define TCP_TIMEOUT_FACTOR 2         /* a TCP exchange gets twice the round's UDP timeout */
+#define Q_MAX_SERVERS DNS_ITER_MAX_SERVERS   /* per-lookup server tables (>= the stub's 8) */
 
 struct server_state {
 	struct net_addr addr;
@@ -28,6 +30,14 @@ struct cache_entry {
 	unsigned hops;
 	char server[NET_ADDR_STRLEN];
 	const char *proto;
+};
+
+/* A zone cut learnt by iterative lookups: the zone and its servers' addresses. */
+struct cut {
+	struct cut *next;
+	struct dns_name zone;
+	struct net_addr addr[DNS_ITER_MAX_SERVERS];
+	size_t n;
 };
 
 struct query;
@@ -60,12 +70,25 @@ struct query {
 	uint16_t qtype;
 	char *cause;
 	struct dns_lookup *waiters;
-	size_t order[DNS_STUB_MAX_SERVERS];
-	bool srv_done[DNS_STUB_MAX_SERVERS];       /* not to be asked again by this lookup */
-	enum dns_outcome srv_fail[DNS_STUB_MAX_SERVERS];
-	bool srv_failed[DNS_STUB_MAX_SERVERS];
-	unsigned srv_tries[DNS_STUB_MAX_SERVERS];
+	struct server_state *sv;         /* whom to ask: the stub's list, or the zone's (isv) */
+	size_t nsv;
+	size_t order[Q_MAX_SERVERS];
+	bool srv_done[Q_MAX_SERVERS];    /* not to be asked again by this lookup */
+	enum dns_outcome srv_fail[Q_MAX_SERVERS];
+	bool srv_failed[Q_MAX_SERVERS];
+	unsigned srv_tries[Q_MAX_SERVERS];
 	unsigned round, pos;
+	/* iterative */
+	bool iter;
+	bool no_join;                    /* a name-server lookup: nobody may join it */
+	struct dns_name zone;            /* the zone whose servers are in isv */
+	struct server_state isv[DNS_ITER_MAX_SERVERS];
+	struct dns_name ns_pending[DNS_ITER_MAX_NS];   /* NS names without usable glue */
+	size_t nns_pending;
+	struct dns_lookup *sub;          /* the name-server lookup in flight */
+	unsigned depth;
+	unsigned budget_store;
+	unsigned *budget;                /* exchanges left, shared with nested lookups */
 	/* the exchange in flight */
 	struct net_udp *udp;
 	struct net_tcp *tcp;
@@ -91,12 +114,13 @@ struct dns_stub {
 	struct query *inflight;
 	struct dns_lookup *lookups;
 	struct cache_entry *cache;
+	struct cut *cuts;
 	struct dns_stub_stats stats;
 };
 
 static const char *const outcome_names[] = {
 	"answer", "nodata", "nxdomain", "servfail", "refused", "timeout", "malformed", "rcode",
-	"network", "cname-loop", "internal"
+	"network", "cname-loop", "limit", "internal"
 };
 
 const char *dns_outcome_str(enum dns_outcome o)
@@ -202,7 +226,9 @@ int dns_stub_new(struct loop *l, const struct dns_stub_conf *conf, struct dns_st
 	size_t i;
 
 	*out = NULL;
-	if (!l || !conf || conf->nservers == 0 || conf->nservers > DNS_STUB_MAX_SERVERS)
+	if (!l || !conf || conf->nservers > DNS_STUB_MAX_SERVERS ||
+	    conf->nhints > DNS_HINTS_MAX ||
+	    (conf->iterative ? conf->nhints == 0 : conf->nservers == 0))
 		return ST_INVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -284,12 +310,21 @@ static void mismatch_note(const struct match_ctx *mc, unsigned empties, char *ou
 static void trail_exchange(struct query *q, const struct xinfo *x)
 {
 	struct dns_stub *s = q->stub;
-	const struct server_state *sv = &s->srv[q->srv];
+	const struct server_state *sv = &q->sv[q->srv];
 	struct trail_rec r;
-	char name[DNS_MAX_NAME_TEXT], tb[DNS_TYPE_STRLEN];
+	char name[DNS_MAX_NAME_TEXT], tb[DNS_TYPE_STRLEN], note[DNS_MAX_NAME_TEXT + 512];
 
 	if (!s->conf.trail)
 		return;
+	if (q->iter) {
+		char zone[DNS_MAX_NAME_TEXT];
+
+		dns_name_str(&q->zone, zone);
+		snprintf(note, sizeof(note), "zone %s%s%s", zone, x->note && x->note[0] ? "; " : "",
+		         x->note ? x->note : "");
+	} else {
+		snprintf(note, sizeof(note), "%s", x->note ? x->note : "");
+	}
 	dns_name_str(&q->cur, name);
 	trail_rec_init(&r);
 	r.step = s->conf.step;
@@ -309,7 +344,7 @@ static void trail_exchange(struct query *q, const struct xinfo *x)
 	r.retry = q->retry[0] ? q->retry : NULL;
 	r.cause = q->cause;
 	r.mismatches = x->mismatches;
-	r.note = x->note && x->note[0] ? x->note : NULL;
+	r.note = note[0] ? note : NULL;
 	trail_write(s->conf.trail, &r);
 }
 
@@ -402,7 +437,7 @@ static void query_finish(struct query *q, enum dns_outcome o, struct dns_msg *ms
 	fill_result(&r, q, o);
 	r.msg = msg;
 	if (msg || o == DNS_CNAME_LOOP) {
-		snprintf(r.server, sizeof(r.server), "%s", s->srv[q->srv].text);
+		snprintf(r.server, sizeof(r.server), "%s", q->sv[q->srv].text);
 		r.proto = proto;
 	}
 	if (detail)
@@ -436,14 +471,13 @@ static void query_fail_all(struct query *q)
 {
 	static const enum dns_outcome rank[] = { DNS_SERVFAIL, DNS_MALFORMED, DNS_RCODE,
 		                                  DNS_REFUSED, DNS_TIMEOUT, DNS_NETWORK };
-	struct dns_stub *s = q->stub;
 	enum dns_outcome o = DNS_TIMEOUT;
 	char detail[256];
 	size_t i, k, used = 0, best = 0;
 	bool found = false;
 
 	for (k = 0; k < sizeof(rank) / sizeof(rank[0]) && !found; k++) {
-		for (i = 0; i < s->conf.nservers; i++) {
+		for (i = 0; i < q->nsv; i++) {
 			if (q->srv_failed[i] && q->srv_fail[i] == rank[k]) {
 				o = rank[k];
 				best = i;
@@ -453,13 +487,24 @@ static void query_fail_all(struct query *q)
 		}
 	}
 	detail[0] = '\0';
-	for (i = 0; i < s->conf.nservers; i++) {
+	if (q->iter) {
+		char zone[DNS_MAX_NAME_TEXT];
+
+		dns_name_str(&q->zone, zone);
+		used = (size_t)snprintf(detail, sizeof(detail), "no server of zone %s answered%s",
+		                        zone, q->nsv ? ": " : " (no address for its name servers)");
+		if (used >= sizeof(detail))
+			used = sizeof(detail) - 1;
+		if (!found)
+			o = DNS_SERVFAIL;
+	}
+	for (i = 0; i < q->nsv; i++) {
 		if (!q->srv_failed[i])
 			continue;
 		used += (size_t)snprintf(detail + used, used < sizeof(detail) ?
 		                         sizeof(detail) - used : 0, "%s%s from %s (%u tr%s)",
-		                         used ? "; " : "", dns_outcome_str(q->srv_fail[i]),
-		                         s->srv[i].text, q->srv_tries[i],
+		                         used && detail[used - 1] != ' ' ? "; " : "",
+		                         dns_outcome_str(q->srv_fail[i]), q->sv[i].text, q->srv_tries[i],
 		                         q->srv_tries[i] == 1 ? "y" : "ies");
 	}
 	{
@@ -468,7 +513,7 @@ static void query_fail_all(struct query *q)
 		inflight_unlink(q);
 		fill_result(&r, q, o);
 		if (found)
-			snprintf(r.server, sizeof(r.server), "%s", s->srv[best].text);
+			snprintf(r.server, sizeof(r.server), "%s", q->sv[best].text);
 		snprintf(r.detail, sizeof(r.detail), "%s", detail);
 		deliver(q, &r);
 		query_free(q);
@@ -486,7 +531,7 @@ static void server_failed(struct query *q, enum dns_outcome o, bool final)
 /* Why the next exchange happens: "timeout from 192.0.2.53:53". */
 static void set_retry(struct query *q, const char *what)
 {
-	snprintf(q->retry, sizeof(q->retry), "%s %s", what, q->stub->srv[q->srv].text);
+	snprintf(q->retry, sizeof(q->retry), "%s %s", what, q->sv[q->srv].text);
 }
 
 static int build_query(struct query *q)
@@ -499,10 +544,10 @@ static int build_query(struct query *q)
 	if (rand_below(65536, &id) != ST_OK)
 		return ST_IO;
 	q->qid = (uint16_t)id;
-	q->edns = !s->conf.no_edns && !s->srv[q->srv].no_edns;
+	q->edns = !s->conf.no_edns && !q->sv[q->srv].no_edns;
 	memset(&o, 0, sizeof(o));
 	o.id = q->qid;
-	o.rd = !s->conf.no_rd;
+	o.rd = !s->conf.no_rd && !q->iter;
 	o.edns_size = q->edns ? DNS_EDNS_SIZE : 0;
 	if (dns_query_build(&q->cur, q->qtype, DNS_C_IN, &o, q->wire + 2, DNS_QUERY_MAX, &len) !=
 	    ST_OK)
@@ -626,6 +671,11 @@ static int start_exchange(struct query *q, bool tcp)
 	uint64_t t = round_timeout(q);
 	int st;
 
+	if (q->budget) {
+		if (*q->budget == 0)
+			return ST_TOOBIG;
+		(*q->budget)--;
+	}
 	st = build_query(q);
 	if (st != ST_OK)
 		return st;
@@ -640,7 +690,7 @@ static int start_exchange(struct query *q, bool tcp)
 		struct net_tcp_req req;
 
 		memset(&req, 0, sizeof(req));
-		req.server = s->srv[q->srv].addr;
+		req.server = q->sv[q->srv].addr;
 		req.msg = q->wire;
 		req.len = q->qlen + 2;
 		req.connect_timeout_ms = t;
@@ -653,7 +703,7 @@ static int start_exchange(struct query *q, bool tcp)
 		struct net_udp_req req;
 
 		memset(&req, 0, sizeof(req));
-		req.server = s->srv[q->srv].addr;
+		req.server = q->sv[q->srv].addr;
 		req.msg = q->wire + 2;
 		req.len = q->qlen;
 		req.timeout_ms = t;
@@ -674,26 +724,256 @@ static void retry_same(struct query *q, bool tcp)
 	}
 }
 
+/* ---- iterative: zones, servers, referrals ---- */
+
+static int start_lookup(struct dns_stub *s, const struct dns_name *qname, uint16_t qtype,
+                        const char *cause, dns_stub_fn fn, void *arg, struct dns_lookup **out,
+                        unsigned depth, unsigned *budget, bool joinable);
+
+static void server_set(struct server_state *sv, const struct net_addr *a)
+{
+	memset(sv, 0, sizeof(*sv));
+	sv->addr = *a;
+	net_addr_fmt(a, sv->text, sizeof(sv->text));
+	net_addr_ip(a, sv->ip, sizeof(sv->ip));
+	sv->port = net_addr_port(a);
+}
+
+/* Forget the zone's servers and their state (a new zone, or a restart). */
+static void servers_reset(struct query *q)
+{
+	q->nsv = 0;
+	q->round = 0;
+	q->pos = 0;
+	q->nns_pending = 0;
+	memset(q->srv_done, 0, sizeof(q->srv_done));
+	memset(q->srv_failed, 0, sizeof(q->srv_failed));
+	memset(q->srv_tries, 0, sizeof(q->srv_tries));
+}
+
+static bool server_add(struct query *q, const struct net_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < q->nsv; i++)
+		if (net_addr_eq(&q->isv[i].addr, a))
+			return false;
+	if (q->nsv >= DNS_ITER_MAX_SERVERS)
+		return false;
+	server_set(&q->isv[q->nsv], a);
+	q->nsv++;
+	return true;
+}
+
+/* Ask the zone's servers from a random one on (spreads load, like Unbound). */
+static void order_from_random(struct query *q)
+{
+	uint32_t r = 0;
+	size_t i;
+
+	if (q->nsv > 1 && rand_below((uint32_t)q->nsv, &r) != ST_OK)
+		r = 0;
+	for (i = 0; i < q->nsv; i++)
+		q->order[i] = (r + i) % q->nsv;
+}
+
+static bool addr_from_rr(const struct dns_rr *rr, struct net_addr *out)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (rr->type == DNS_T_A)
+		inet_ntop(AF_INET, rr->d.a, ip, sizeof(ip));
+	else if (rr->type == DNS_T_AAAA)
+		inet_ntop(AF_INET6, rr->d.aaaa, ip, sizeof(ip));
+	else
+		return false;
+	return net_addr_from_ip(ip, 53, out) == ST_OK;
+}
+
+/* Remember the zone's servers for later lookups of this run. */
+static void cut_save(struct query *q)
+{
+	struct dns_stub *s = q->stub;
+	struct cut *c;
+	size_t i;
+
+	if (q->nsv == 0 || dns_name_labels(&q->zone) == 0)
+		return;
+	for (c = s->cuts; c; c = c->next)
+		if (dns_name_eq(&c->zone, &q->zone))
+			break;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return;
+		c->zone = q->zone;
+		c->next = s->cuts;
+		s->cuts = c;
+	}
+	c->n = 0;
+	for (i = 0; i < q->nsv; i++)
+		c->addr[c->n++] = q->isv[i].addr;
+}
+
+/* Start at the deepest zone cut known for the current name, else at the root hints. */
+static void iter_start_at_cut(struct query *q)
+{
+	struct dns_stub *s = q->stub;
+	const struct cut *best = NULL, *c;
+	size_t i;
+
+	for (c = s->cuts; c; c = c->next)
+		if (dns_name_under(&q->cur, &c->zone) && (!best || c->zone.len > best->zone.len))
+			best = c;
+	servers_reset(q);
+	if (best) {
+		q->zone = best->zone;
+		for (i = 0; i < best->n; i++)
+			server_add(q, &best->addr[i]);
+	} else {
+		dns_name_from_text(".", 1, &q->zone, NULL);
+		for (i = 0; i < s->conf.nhints; i++)
+			server_add(q, &s->conf.hints[i]);
+	}
+	order_from_random(q);
+}
+
+/*
+ * A referral: NS records in AUTHORITY for a zone strictly below the current zone and at or
+ * above `name` (the deepest such zone). NULL if there is none.
+ */
+static const struct dns_name *iter_find_referral(const struct query *q, const struct dns_msg *m,
+                                                 const struct dns_name *name)
+{
+	const struct dns_rr *z = NULL;
+	size_t i;
+
+	for (i = m->an; i < m->an + m->ns; i++) {
+		const struct dns_rr *rr = &m->rr[i];
+
+		if (rr->type != DNS_T_NS || rr->opaque || rr->rclass != DNS_C_IN)
+			continue;
+		if (dns_name_under(name, &rr->owner) && dns_name_under(&rr->owner, &q->zone) &&
+		    !dns_name_eq(&rr->owner, &q->zone) && (!z || rr->owner.len > z->owner.len))
+			z = rr;
+	}
+	return z ? &z->owner : NULL;
+}
+
+/*
+ * Move to the referred zone. Its servers are the glue addresses owned by its NS names and
+ * lying inside it (in-bailiwick); the other NS names are kept for nested lookups.
+ */
+static void iter_referral(struct query *q, const struct dns_msg *m, const struct dns_name *to)
+{
+	struct dns_name zone = *to;
+	size_t i, k;
+
+	servers_reset(q);
+	q->zone = zone;
+	for (i = m->an; i < m->an + m->ns; i++) {
+		const struct dns_rr *rr = &m->rr[i];
+		bool glue = false;
+
+		if (rr->type != DNS_T_NS || rr->opaque || !dns_name_eq(&rr->owner, &zone))
+			continue;
+		if (dns_name_under(&rr->d.target, &zone)) {
+			for (k = m->an + m->ns; k < m->nrr; k++) {
+				struct net_addr a;
+
+				if (!m->rr[k].opaque && m->rr[k].rclass == DNS_C_IN &&
+				    dns_name_eq(&m->rr[k].owner, &rr->d.target) &&
+				    addr_from_rr(&m->rr[k], &a)) {
+					server_add(q, &a);
+					glue = true;
+				}
+			}
+		}
+		if (!glue && q->nns_pending < DNS_ITER_MAX_NS)
+			q->ns_pending[q->nns_pending++] = rr->d.target;
+	}
+	order_from_random(q);
+	cut_save(q);
+}
+
+static void query_step(struct query *q);
+
+static void on_ns_addr(const struct dns_result *r, void *arg)
+{
+	struct query *q = arg;
+	bool added = false;
+	size_t i;
+
+	q->sub = NULL;
+	if (r->outcome == DNS_ANSWER && r->msg) {
+		for (i = 0; i < r->msg->an; i++) {
+			struct net_addr a;
+
+			if (dns_rr_answers(&r->msg->rr[i], r->canon, DNS_T_A) &&
+			    addr_from_rr(&r->msg->rr[i], &a))
+				added = server_add(q, &a) || added;
+		}
+	}
+	if (added) {
+		order_from_random(q);
+		q->round = 0;
+		q->pos = 0;
+		cut_save(q);
+	}
+	query_step(q);
+}
+
+/* Look up the address of the next NS name that came without glue. */
+static bool iter_next_ns(struct query *q)
+{
+	char cause[2 * DNS_MAX_NAME_TEXT + 64], ns[DNS_MAX_NAME_TEXT], zone[DNS_MAX_NAME_TEXT];
+
+	while (q->nns_pending > 0) {
+		struct dns_name target = q->ns_pending[0];
+
+		q->nns_pending--;
+		memmove(q->ns_pending, q->ns_pending + 1, q->nns_pending * sizeof(q->ns_pending[0]));
+		/* Inside the zone it serves but without glue: unreachable through this zone. */
+		if (dns_name_under(&target, &q->zone) || q->depth + 1 > DNS_ITER_MAX_DEPTH)
+			continue;
+		dns_name_str(&target, ns);
+		dns_name_str(&q->zone, zone);
+		snprintf(cause, sizeof(cause), "address of name server %s of %s", ns, zone);
+		if (start_lookup(q->stub, &target, DNS_T_A, cause, on_ns_addr, q, &q->sub,
+		                 q->depth + 1, q->budget, false) == ST_OK)
+			return true;
+	}
+	return false;
+}
+
 /* Start the next exchange of the round robin, or give up. */
 static void query_step(struct query *q)
 {
 	struct dns_stub *s = q->stub;
-	size_t n = s->conf.nservers;
 
 	while (q->round < s->conf.attempts) {
-		while (q->pos < n) {
+		while (q->pos < q->nsv) {
 			size_t i = q->order[q->pos++];
+			int st;
 
 			if (q->srv_done[i])
 				continue;
 			q->srv = i;
-			if (start_exchange(q, s->conf.tcp_only) == ST_OK)
+			st = start_exchange(q, s->conf.tcp_only);
+			if (st == ST_OK)
 				return;
+			if (st == ST_TOOBIG) {
+				query_finish(q, DNS_LIMIT, NULL, NULL,
+				             "iterative query budget of 50 exchanges used up");
+				return;
+			}
 			server_failed(q, DNS_INTERNAL, true);
 		}
 		q->round++;
 		q->pos = 0;
 	}
+	if (q->iter && iter_next_ns(q))
+		return;
 	query_fail_all(q);
 }
 
@@ -704,19 +984,131 @@ static void query_restart(struct query *q, const struct dns_name *target)
 
 	dns_name_str(&q->cur, from);
 	q->cur = *target;
-	q->round = 0;
-	q->pos = 0;
-	memset(q->srv_done, 0, sizeof(q->srv_done));
-	memset(q->srv_failed, 0, sizeof(q->srv_failed));
-	memset(q->srv_tries, 0, sizeof(q->srv_tries));
+	if (q->iter) {
+		iter_start_at_cut(q);
+	} else {
+		q->round = 0;
+		q->pos = 0;
+		memset(q->srv_done, 0, sizeof(q->srv_done));
+		memset(q->srv_failed, 0, sizeof(q->srv_failed));
+		memset(q->srv_tries, 0, sizeof(q->srv_tries));
+	}
 	snprintf(q->retry, sizeof(q->retry), "alias target of %s", from);
+	query_step(q);
+}
+
+/* The CNAME chain inside the answer, following only aliases owned inside `zone`. */
+static int iter_canon(const struct dns_msg *m, const struct dns_name *qname, uint16_t qtype,
+                      const struct dns_name *zone, struct dns_name *canon, unsigned *hops)
+{
+	unsigned n = 0;
+
+	*canon = *qname;
+	*hops = 0;
+	if (qtype == DNS_T_CNAME)
+		return ST_OK;
+	while (dns_name_under(canon, zone)) {
+		size_t i;
+		bool moved = false;
+
+		for (i = 0; i < m->an && !moved; i++) {
+			const struct dns_rr *rr = &m->rr[i];
+
+			if (rr->type == DNS_T_CNAME && rr->rclass == DNS_C_IN && !rr->opaque &&
+			    dns_name_eq(&rr->owner, canon)) {
+				if (++n > DNS_CNAME_MAX)
+					return ST_TOOBIG;
+				*canon = rr->d.target;
+				moved = true;
+			}
+		}
+		if (!moved)
+			break;
+	}
+	*hops = n;
+	return ST_OK;
+}
+
+/* NOERROR or NXDOMAIN from a server asked iteratively: answer, referral, alias, or lame. */
+static void iter_reply(struct query *q, struct dns_msg *m, struct xinfo *x, const char *proto)
+{
+	struct dns_name canon;
+	unsigned hops = 0;
+	size_t i;
+	bool any = false, inside;
+
+	if (iter_canon(m, &q->cur, q->qtype, &q->zone, &canon, &hops) != ST_OK ||
+	    q->hops + hops > DNS_CNAME_MAX) {
+		x->outcome = "cname-loop";
+		trail_exchange(q, x);
+		q->hops += hops;
+		query_finish(q, DNS_CNAME_LOOP, m, proto, "alias chain longer than 16 or circular");
+		return;
+	}
+	inside = dns_name_under(&canon, &q->zone);
+	/* Bailiwick: only records owned inside the zone this server was asked about. */
+	for (i = 0; i < m->an && !any; i++)
+		any = dns_rr_answers(&m->rr[i], &canon, q->qtype) && inside;
+	if (any) {
+		x->outcome = "answer";
+		trail_exchange(q, x);
+		q->hops += hops;
+		q->cur = canon;
+		query_finish(q, DNS_ANSWER, m, proto, NULL);
+		return;
+	}
+	if (hops > 0 && (!inside || (!has_soa(m) && m->rcode == DNS_R_NOERROR))) {
+		/* The alias leads elsewhere: what the server says about its target is not its
+		 * business (no answer records, no NXDOMAIN) - ask from the best cut. */
+		x->outcome = "alias";
+		trail_exchange(q, x);
+		dns_msg_free(m);
+		q->hops += hops;
+		query_restart(q, &canon);
+		return;
+	}
+	if (m->rcode == DNS_R_NXDOMAIN) {
+		x->outcome = "nxdomain";
+		trail_exchange(q, x);
+		q->hops += hops;
+		q->cur = canon;
+		query_finish(q, DNS_NXDOMAIN, m, proto, NULL);
+		return;
+	}
+	if (iter_find_referral(q, m, &canon)) {
+		char zone[DNS_MAX_NAME_TEXT];
+
+		x->outcome = "referral";
+		trail_exchange(q, x);            /* about the server asked, before moving on */
+		iter_referral(q, m, iter_find_referral(q, m, &canon));
+		dns_name_str(&q->zone, zone);
+		snprintf(q->retry, sizeof(q->retry), "referral to %s", zone);
+		dns_msg_free(m);
+		q->hops += hops;
+		q->cur = canon;
+		query_step(q);
+		return;
+	}
+	if (has_soa(m) || m->aa) {
+		x->outcome = "nodata";
+		trail_exchange(q, x);
+		q->hops += hops;
+		q->cur = canon;
+		query_finish(q, DNS_NODATA, m, proto, NULL);
+		return;
+	}
+	/* Neither data nor a referral down: a lame server (or an upward referral). */
+	x->outcome = "lame";
+	trail_exchange(q, x);
+	dns_msg_free(m);
+	server_failed(q, DNS_REFUSED, true);
+	set_retry(q, "lame reply from");
 	query_step(q);
 }
 
 static void handle_reply(struct query *q, const uint8_t *p, size_t n, const char *proto,
                          const struct xinfo *base)
 {
-	struct dns_stub *s = q->stub;
 	struct dns_msg *m = NULL;
 	struct dns_err err;
 	struct xinfo x = *base;
@@ -762,7 +1154,7 @@ static void handle_reply(struct query *q, const uint8_t *p, size_t n, const char
 		x.outcome = "formerr";
 		trail_exchange(q, &x);
 		dns_msg_free(m);
-		s->srv[q->srv].no_edns = true;
+		q->sv[q->srv].no_edns = true;
 		set_retry(q, "FORMERR to EDNS from");
 		retry_same(q, strcmp(proto, "tcp") == 0);
 		return;
@@ -794,6 +1186,10 @@ static void handle_reply(struct query *q, const uint8_t *p, size_t n, const char
 		server_failed(q, DNS_RCODE, true);
 		set_retry(q, "error RCODE from");
 		query_step(q);
+		return;
+	}
+	if (q->iter) {
+		iter_reply(q, m, &x, proto);
 		return;
 	}
 	if (dns_answer_canon(m, &q->cur, q->qtype, &canon, &hops) != ST_OK ||
@@ -861,6 +1257,12 @@ static void cancel_exchange(struct query *q)
 static void query_free(struct query *q)
 {
 	cancel_exchange(q);
+	if (q->sub) {
+		struct dns_lookup *sub = q->sub;
+
+		q->sub = NULL;
+		dns_lookup_cancel(sub);
+	}
 	free(q->cause);
 	free(q);
 }
@@ -899,8 +1301,15 @@ static struct cache_entry *cache_find(struct dns_stub *s, const struct dns_name 
 	return NULL;
 }
 
-int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qtype,
-                   const char *cause, dns_stub_fn fn, void *arg, struct dns_lookup **out)
+/*
+ * Start a lookup. `depth` and `budget` are those of an iterative name-server lookup (0 and
+ * NULL for the callers' own lookups, which get a fresh budget); such nested lookups never
+ * join a query in flight, nor can others join them, so that no lookup ever waits for
+ * itself and a budget never outlives its owner.
+ */
+static int start_lookup(struct dns_stub *s, const struct dns_name *qname, uint16_t qtype,
+                        const char *cause, dns_stub_fn fn, void *arg, struct dns_lookup **out,
+                        unsigned depth, unsigned *budget, bool joinable)
 {
 	struct dns_lookup *lk;
 	struct query *q;
@@ -938,8 +1347,8 @@ int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qt
 				*out = lk;
 			return ST_OK;
 		}
-		for (q = s->inflight; q; q = q->next) {
-			if (q->qtype == qtype && dns_name_eq(&q->qname, qname)) {
+		for (q = joinable ? s->inflight : NULL; q; q = q->next) {
+			if (!q->no_join && q->qtype == qtype && dns_name_eq(&q->qname, qname)) {
 				struct dns_lookup **tail = &q->waiters;
 
 				/* Callbacks run in the order the lookups were started. */
@@ -970,14 +1379,26 @@ int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qt
 		lookup_free(lk);
 		return ST_NOMEM;
 	}
-	if (s->conf.rotate && s->conf.nservers > 1) {
-		uint32_t r;
+	q->no_join = !joinable;
+	if (s->conf.iterative) {
+		q->iter = true;
+		q->sv = q->isv;
+		q->depth = depth;
+		q->budget_store = DNS_ITER_MAX_QUERIES;
+		q->budget = budget ? budget : &q->budget_store;
+		iter_start_at_cut(q);
+	} else {
+		q->sv = s->srv;
+		q->nsv = s->conf.nservers;
+		if (s->conf.rotate && q->nsv > 1) {
+			uint32_t r;
 
-		if (rand_below((uint32_t)s->conf.nservers, &r) == ST_OK)
-			start = r;
+			if (rand_below((uint32_t)q->nsv, &r) == ST_OK)
+				start = r;
+		}
+		for (i = 0; i < q->nsv; i++)
+			q->order[i] = (start + i) % q->nsv;
 	}
-	for (i = 0; i < s->conf.nservers; i++)
-		q->order[i] = (start + i) % s->conf.nservers;
 	q->waiters = lk;
 	lk->q = q;
 	q->next = s->inflight;
@@ -985,19 +1406,17 @@ int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qt
 		s->inflight->prev = q;
 	s->inflight = q;
 	/* The first exchange starts now; its outcome arrives from the loop. */
-	for (;;) {
-		size_t idx;
-
-		if (q->pos >= s->conf.nservers)
-			break;
-		idx = q->order[q->pos++];
-		q->srv = idx;
-		if (start_exchange(q, s->conf.tcp_only) == ST_OK)
+	while (q->pos < q->nsv) {
+		q->srv = q->order[q->pos++];
+		st = start_exchange(q, s->conf.tcp_only);
+		if (st == ST_OK)
 			break;
 		server_failed(q, DNS_INTERNAL, true);
+		if (st == ST_TOOBIG)
+			break;
 	}
 	if (!q->udp && !q->tcp) {
-		/* Not one exchange could be started (memory, kernel random source). */
+		/* Not one exchange could be started (budget, memory, kernel random source). */
 		inflight_unlink(q);
 		q->waiters = NULL;
 		free(q->cause);
@@ -1009,6 +1428,12 @@ int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qt
 	if (out)
 		*out = lk;
 	return ST_OK;
+}
+
+int dns_stub_query(struct dns_stub *s, const struct dns_name *qname, uint16_t qtype,
+                   const char *cause, dns_stub_fn fn, void *arg, struct dns_lookup **out)
+{
+	return start_lookup(s, qname, qtype, cause, fn, arg, out, 0, NULL, true);
 }
 
 void dns_lookup_cancel(struct dns_lookup *lk)
@@ -1061,6 +1486,12 @@ void dns_stub_free(struct dns_stub *s)
 		s->cache = ce->next;
 		dns_msg_free(ce->msg);
 		free(ce);
+	}
+	while (s->cuts) {
+		struct cut *c = s->cuts;
+
+		s->cuts = c->next;
+		free(c);
 	}
 	free(s);
 }

@@ -178,7 +178,8 @@ static void on_addr(const struct dns_result *r, void *arg)
 			add_addr(h, pd->aaaa ? AF_INET6 : AF_INET,
 			         pd->aaaa ? rr->d.aaaa : rr->d.a, rr->ttl);
 		}
-		qsort(h->addrs, h->naddrs, sizeof(*h->addrs), addr_cmp);
+		if (h->naddrs > 1)
+			qsort(h->addrs, h->naddrs, sizeof(*h->addrs), addr_cmp);
 	}
 	if (--job->outstanding == 0)
 		finish(job);
@@ -327,7 +328,8 @@ static void on_mx(const struct dns_result *r, void *arg)
 			return;
 		}
 		res->null_mx_mixed = nulls > 0;
-		qsort(res->hosts, res->nhosts, sizeof(*res->hosts), host_cmp);
+		if (res->nhosts > 1)
+			qsort(res->hosts, res->nhosts, sizeof(*res->hosts), host_cmp);
 		break;
 	case DNS_NODATA:
 		/* RFC 5321 §5.1: no MX, so the domain itself is the exchange, if it has

@@ -1,4 +1,4 @@
-/* resolv.conf reader for the stub resolver: nameservers and the few options that matter. */
+/* resolv.conf and root-hints readers for the stub and iterative resolvers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +132,56 @@ int dns_resolvconf_load(const char *path, struct dns_resolvconf *out)
 	dns_resolvconf_parse(data, n, out);
 	free(data);
 	return ST_OK;
+}
+
+size_t dns_hints_parse(const void *text, size_t n, struct net_addr *out, size_t cap)
+{
+	struct line_reader lr;
+	struct span line, rest, tok[5];
+	size_t found = 0;
+
+	lr_init(&lr, text, n, RESOLVCONF_MAX_LINE);
+	while (lr_next(&lr, &line) && found < cap) {
+		char ip[64];
+		int k = 0, t;
+
+		if (lr.cut || memchr(line.p, '\0', line.n))
+			continue;
+		rest = line;
+		while (k < 5 && next_token(&rest, &tok[k]))
+			k++;
+		if (k < 3 || tok[0].p[0] == ';' || tok[0].p[0] == '#')
+			continue;
+		/* NAME [TTL] [IN] TYPE ADDRESS: the type is the second-to-last token. */
+		for (t = 1; t < k - 1; t++) {
+			if ((span_ieq(tok[t], "A") || span_ieq(tok[t], "AAAA")) &&
+			    span_copy(tok[t + 1], ip, sizeof(ip)) &&
+			    net_addr_from_ip(ip, 53, &out[found]) == ST_OK) {
+				found++;
+				break;
+			}
+		}
+	}
+	return found;
+}
+
+int dns_hints_load(const char *path, struct net_addr *out, size_t cap, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	size_t len;
+
+	*n = 0;
+	if (!f)
+		return ST_IO;
+	data = malloc(RESOLVCONF_MAX_FILE);
+	if (!data) {
+		fclose(f);
+		return ST_NOMEM;
+	}
+	len = fread(data, 1, RESOLVCONF_MAX_FILE, f);
+	fclose(f);
+	*n = dns_hints_parse(data, len, out, cap);
+	free(data);
+	return *n ? ST_OK : ST_NOTFOUND;
 }

@@ -254,6 +254,8 @@ static int fail(struct parser *ps, int st, size_t off, const char *fmt, ...)
  * of labels that contains it (BIND's marker rule), never into the header, at most
  * DNS_MAX_PTR_HOPS times; label and name limits apply to the expanded name. *next is where
  * parsing resumes: after the first pointer, or after the root byte.
+ * Reads by index rather than through a cursor because pointers jump around and the limit
+ * changes after the first jump; every read is preceded by an `avail < need` style check.
  */
 static int read_name(struct parser *ps, size_t pos, size_t end, bool allow_ptr,
                      struct dns_name *out, size_t *next)

@@ -45,7 +45,8 @@ lab_ns_create() {
 	LAB_NS="mxt-$1-$$"
 	LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mxt-$1.XXXXXX") || lab_fail "mktemp"
 	trap lab_cleanup EXIT
-	trap 'exit 130' INT TERM
+	# A signal (also SIGPIPE from a closed pipe) must still run the EXIT cleanup.
+	trap 'exit 130' INT TERM HUP PIPE
 	ip netns add "$LAB_NS" || lab_fail "ip netns add $LAB_NS"
 	ip netns exec "$LAB_NS" ip link set lo up || lab_fail "lo up"
 	mkdir -p "/etc/netns/$LAB_NS"

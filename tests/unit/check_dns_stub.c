@@ -731,6 +731,53 @@ START_TEST(resolvconf_server_limit)
 }
 END_TEST
 
+START_TEST(root_hints)
+{
+	static const char t[] =
+		";       This file holds the information on root name servers\n"
+		".                        3600000      NS    A.ROOT-SERVERS.NET.\n"
+		"A.ROOT-SERVERS.NET.      3600000      A     198.41.0.4\n"
+		"A.ROOT-SERVERS.NET.      3600000      AAAA  2001:503:ba3e::2:30\n"
+		"B.ROOT-SERVERS.NET. 3600000 IN A 170.247.170.2\n"
+		"C.ROOT-SERVERS.NET. A 192.33.4.12\n"
+		"bad. 3600000 A 999.1.1.1\n"
+		"x. 1 A\n"
+		"nul.\0 1 A 192.0.2.9\n"
+		"; END OF FILE";
+	struct net_addr a[DNS_HINTS_MAX];
+	char s1[NET_ADDR_STRLEN];
+	size_t n = dns_hints_parse(t, sizeof(t) - 1, a, DNS_HINTS_MAX);
+
+	ck_assert_uint_eq(n, 4);
+	net_addr_fmt(&a[0], s1, sizeof(s1));
+	ck_assert_str_eq(s1, "198.41.0.4:53");
+	net_addr_fmt(&a[1], s1, sizeof(s1));
+	ck_assert_str_eq(s1, "[2001:503:ba3e::2:30]:53");
+	net_addr_fmt(&a[3], s1, sizeof(s1));
+	ck_assert_str_eq(s1, "192.33.4.12:53");
+	ck_assert_uint_eq(dns_hints_parse(t, sizeof(t) - 1, a, 2), 2);   /* the cap holds */
+	ck_assert_int_eq(dns_hints_load("/nonexistent/root.hints", a, DNS_HINTS_MAX, &n), ST_IO);
+}
+END_TEST
+
+START_TEST(iterative_conf_needs_hints)
+{
+	struct loop *l;
+	struct dns_stub_conf c;
+	struct dns_stub *s;
+
+	memset(&c, 0, sizeof(c));
+	c.iterative = true;
+	loop_new(NULL, &l);
+	ck_assert_int_eq(dns_stub_new(l, &c, &s), ST_INVAL);
+	net_addr_from_ip("192.0.2.1", 53, &c.hints[0]);
+	c.nhints = 1;
+	ck_assert_int_eq(dns_stub_new(l, &c, &s), ST_OK);
+	dns_stub_free(s);
+	loop_free(l);
+}
+END_TEST
+
 static Suite *stub_suite(void)
 {
 	Suite *s = suite_create("dns_stub");
@@ -769,6 +816,8 @@ static Suite *stub_suite(void)
 	tcase_add_test(tc, resolvconf_normal);
 	tcase_add_test(tc, resolvconf_hostile);
 	tcase_add_test(tc, resolvconf_server_limit);
+	tcase_add_test(tc, root_hints);
+	tcase_add_test(tc, iterative_conf_needs_hints);
 	suite_add_tcase(s, tc);
 	return s;
 }
