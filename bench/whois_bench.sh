@@ -1,6 +1,7 @@
 #!/bin/sh
 # WHOIS benchmark in the lab: the same lookups through Debian's whois (its own server tables,
-# and -I: IANA first) and through mxtrace whois, side by side: servers asked (hops), bytes
+# and -I: IANA first) and through mxtrace whois (the bundled snapshot first, and --iana),
+# side by side: servers asked (hops), bytes
 # received, wall time (median of RUNS), and whether the client reached the holder's abuse
 # contact at the end of the chain. Everything runs inside a network namespace this script
 # creates (tests/lab/lib_whois.sh); Debian whois finds the lab servers through the
@@ -45,11 +46,13 @@ run_one() {
 	debian-I) lab_timeout 30 ip netns exec "$LAB_NS" whois -I "$_q" >"$LAB_TMP/out" 2>&1 ;;
 	mxtrace) lab_timeout 30 ip netns exec "$LAB_NS" "$MXTRACE" whois --no-cache \
 		--dns-server "$WHOIS_LAB_DNS" "$_q" >"$LAB_TMP/out" 2>&1 ;;
+	mxtrace-iana) lab_timeout 30 ip netns exec "$LAB_NS" "$MXTRACE" whois --no-cache --iana \
+		--dns-server "$WHOIS_LAB_DNS" "$_q" >"$LAB_TMP/out" 2>&1 ;;
 	esac
 	_ms=$((($(date +%s%N) - _t0) / 1000000))
 	_hops=$(wc -l <"$WHOIS_LAB_QLOG")
 	_bytes=$(awk -F '\t' '{ s += $2 } END { print s + 0 }' "$WHOIS_LAB_BLOG")
-	if [ "$_c" = mxtrace ]; then
+	if [ "$_c" != debian ] && [ "$_c" != debian-I ]; then
 		grep -q "^abuse  *$_want " "$LAB_TMP/out" && _f=yes || _f=no
 	else
 		grep -q "$_want" "$LAB_TMP/out" && _f=yes || _f=no
@@ -64,7 +67,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 	echo
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $RUNS runs each, median wall time."
 	echo "Debian whois $(whois --version 2>/dev/null | head -1 | awk '{ sub(/\.$/, "", $NF); print $NF }')," \
-	     "mxtrace $("$MXTRACE" --version | awk '{ print $2 }') (no snapshot: IANA first)."
+	     "mxtrace $("$MXTRACE" --version | awk '{ print $2 }') (bundled snapshot first; and --iana)."
 	echo "hops = query lines the lab servers received; bytes = bytes they sent;"
 	echo "found = the output names the holder's abuse desk at the end of the chain."
 	echo
@@ -72,7 +75,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 	echo "|---|---|---|---:|---:|---:|---|"
 } | tee "$out"
 echo "$cases" | while IFS='|' read -r name q want; do
-	for c in debian debian-I mxtrace; do
+	for c in debian debian-I mxtrace mxtrace-iana; do
 		: >"$LAB_TMP/times"
 		last=""
 		i=0

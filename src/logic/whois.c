@@ -269,13 +269,16 @@ static void summarize(struct whois_result *r)
 			continue;
 		if (!last)
 			last = a;
+		/* blocks a registry says it does not manage (ERX, stubs, "not ours", IANA's
+		 * delegations) are signposts, never the answer; IANA is the answer for a TLD */
 		if (a->state == WST_ANSWERED && a->kind != WK_UNKNOWN &&
-		    (a->fmt != WFMT_IANA || r->kind == WQ_TLD)) {
+		    (!a->transferred || (a->fmt == WFMT_IANA && r->kind == WQ_TLD))) {
 			r->final_hop = (int)i;
 			break;
 		}
 	}
-	if (r->outcome == WO_NO_SERVER)
+	/* decided by the route before any hop: nothing to ask, or RDAP only */
+	if (r->nhops == 0 && (r->outcome == WO_NO_SERVER || r->outcome == WO_NOT_SERVED))
 		return;
 	if (r->final_hop >= 0) {
 		/* a cut answer (deadline, size cap) is shown but the lookup is not complete */
