@@ -259,13 +259,14 @@ static int exit_for(const struct whois_answer *a)
 	}
 }
 
-static int print_raw(FILE *out, const struct buf *text)
+/* An answer text for a terminal: control characters escaped, line ends kept. */
+static int print_raw(FILE *out, const void *text, size_t len)
 {
 	struct buf b;
 	int st;
 
-	buf_init(&b, text->len * 4 + 64);
-	st = text_sanitize(&b, text->data, text->len, true);
+	buf_init(&b, len * 4 + 64);
+	st = text_sanitize(&b, text, len, true);
 	if (!st) {
 		/* line ends survive as escapes; turn "\x0a" back into real newlines */
 		size_t i;
@@ -342,7 +343,7 @@ static int run_parse(struct cli_opts *o, struct whois_cli *w, const char *path)
 		fputc('\n', stdout);
 	} else {
 		if (w->raw) {
-			print_raw(stdout, &in);
+			print_raw(stdout, in.data, in.len);
 			fputs("----\n", stdout);
 		}
 		print_answer(stdout, a);
@@ -470,13 +471,8 @@ static void print_result(FILE *out, const struct whois_result *r, bool raw)
 
 		print_hop_line(out, i, h);
 		if (raw && h->text) {
-			struct buf b;
-
-			buf_init(&b, 0);
-			b.data = (uint8_t *)h->text;
-			b.len = h->text_len;
 			fputs("     ----\n", out);
-			print_raw(out, &b);
+			print_raw(out, h->text, h->text_len);
 			fputs("     ----\n", out);
 		}
 	}
