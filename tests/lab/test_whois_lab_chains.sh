@@ -123,7 +123,18 @@ assert hops[1]['query'] == '177.91.32.8'            # LACNIC gets bare queries o
 assert d['abuse']['email'] == 'abuse@provedor-lab.example'
 PY
 
-# --iana (already the start without a snapshot) and --no-referrals stop after one answer
+# H: an AS number: IANA's as-block -> LACNIC's aut-num, abuse-c -> e-mail
+[ "$(run h as264957 --iana)" = 0 ] || lab_fail "chain H exit"
+check h <<'PY'
+assert d['kind'] == 'asn' and d['asked'] == 'AS264957'
+assert [h['server'] for h in hops] == ['whois.iana.org', 'whois.lacnic.net']
+assert [h['query'] for h in hops] == ['AS264957', 'AS264957']
+assert d['summary']['asn']['value'] == 'AS264957'
+assert d['summary']['holder']['value'] == 'Cooperativa Lab de Produtores'
+assert d['abuse']['email'] == 'noc@cooperativa-lab.example' and d['abuse']['source'] == 'abuse-c'
+PY
+
+# --no-referrals stops after one answer
 [ "$(run n 130.66.76.222 --no-referrals --iana)" = 75 ] || lab_fail "--no-referrals exit"
 check n <<'PY'
 assert len(hops) == 1 and hops[0]['server'] == 'whois.iana.org'
@@ -132,7 +143,7 @@ PY
 
 # the queries the servers saw, in order, per server
 [ "$(whois_lab_queries whois.iana.org | tr '\n' ' ')" = \
-  "130.66.76.222 1.179.115.9 com dev info 2a02:c7f:7e11::25 177.91.32.8 130.66.76.222 " ] ||
+  "130.66.76.222 1.179.115.9 com dev info 2a02:c7f:7e11::25 177.91.32.8 AS264957 130.66.76.222 " ] ||
 	lab_fail "IANA saw: $(whois_lab_queries whois.iana.org | tr '\n' ' ')"
 
 # snapshot first: the registry the snapshot names, the registered domain of a host name,
