@@ -281,16 +281,29 @@ bool snap_parse_ip(const char *q, size_t n, int *family, uint8_t addr[16]);
  */
 int snap_lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct snap_ip_result *r,
                    char *err, size_t errlen);
+/*
+ * The same decision (whois, rdap, why, embed) for callers that only need the server to ask,
+ * about twice as fast: the special-purpose and statistics layers are always filled, the IANA
+ * layer only when no statistics record decided, the bootstrap only when no other RDAP URL
+ * was found (has_iana / has_bootstrap may then be false although the snapshot knows them).
+ */
+int snap_route_ip(struct snap *s, int family, const uint8_t addr[16], struct snap_ip_result *r,
+                  char *err, size_t errlen);
 int snap_lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, char *err,
                     size_t errlen);
-/* TLD in ASCII or UTF-8 (converted with IDNA). ST_NOTFOUND when IANA does not list it. */
+/* The decision only, like snap_route_ip: statistics layer first, the others when needed. */
+int snap_route_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, char *err,
+                   size_t errlen);
+/* TLD in ASCII or UTF-8 (converted with IDNA), with or without a leading dot. ST_NOTFOUND
+ * when IANA does not list it, ST_INVAL when it is not one label. */
 int snap_lookup_tld(struct snap *s, const char *tld, size_t n, struct snap_tld *r, char *err,
                     size_t errlen);
 /*
  * Reduce a domain name (UTF-8 or ASCII; case-insensitive; a final dot is ignored) to its
- * public suffix and registered domain. ST_OK, or ST_MALFORMED when the name is not a valid
+ * public suffix and registered domain. ST_OK, or ST_INVAL when the name is not a valid
  * domain name (empty label, leading dot, too long, bad UTF-8). A name that is itself a public
- * suffix gives ST_OK with registered "" (the PSL test vectors' "null").
+ * suffix gives ST_OK with registered "" (the PSL test vectors' "null"). ST_MALFORMED, as for
+ * every lookup, means a damaged snapshot section.
  */
 int snap_lookup_domain(struct snap *s, const char *name, size_t n, struct snap_domain *r,
                        char *err, size_t errlen);

@@ -2,6 +2,7 @@
 #ifndef MXTRACE_WHOIS_ROUTE_H
 #define MXTRACE_WHOIS_ROUTE_H
 
+#include "snap.h"
 #include "whois.h"
 
 /*

@@ -57,10 +57,72 @@ static int local_opt(int opt, const char *arg, void *vctx)
 	}
 }
 
-/* Write a snapshot string for a terminal (the snapshot may come from a file). */
+/* Write a snapshot string for a terminal (the snapshot may come from a file). Plain
+ * printable ASCII, the usual case, is copied as it is; anything else is escaped. */
 static void put_text(struct buf *o, const char *s)
 {
-	text_sanitize(o, s, strlen(s), false);
+	size_t n = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	if (!s[n])
+		buf_add(o, s, n);
+	else
+		text_sanitize(o, s, n + strlen(s + n), false);
+}
+
+/*
+ * One output line assembled on the stack and appended to the output buffer at once (the
+ * bulk path). Text that is not plain printable ASCII, or that would not fit, goes through
+ * text_sanitize into the buffer instead, keeping the order.
+ */
+#define LINE_MAX_BYTES 4096
+
+struct line {
+	char b[LINE_MAX_BYTES];
+	size_t n;
+};
+
+static void line_flush(struct line *l, struct buf *o)
+{
+	buf_add(o, l->b, l->n);
+	l->n = 0;
+}
+
+static void line_lit(struct line *l, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < sizeof(l->b) - l->n) {
+		memcpy(l->b + l->n, s, n);
+		l->n += n;
+	}
+}
+
+static void line_text(struct line *l, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	if (!s[n] && n < sizeof(l->b) - l->n) {
+		memcpy(l->b + l->n, s, n);
+		l->n += n;
+		return;
+	}
+	{
+		struct buf t;
+
+		buf_init(&t, LINE_MAX_BYTES);
+		text_sanitize(&t, s, n + strlen(s + n), false);
+		if (t.len < sizeof(l->b) - l->n) {
+			memcpy(l->b + l->n, t.data, t.len);
+			l->n += t.len;
+		} else {
+			line_lit(l, "?");
+		}
+		buf_reset(&t);
+	}
 }
 
 static void put_or_dash(struct buf *o, const char *s)
@@ -73,11 +135,62 @@ static void put_or_dash(struct buf *o, const char *s)
 
 static void fmt_date(uint32_t ymd, char out[11])
 {
-	if (!ymd) {
+	static const int pos[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	int i;
+
+	if (!ymd || ymd > 99991231) {
 		out[0] = 0;
 		return;
 	}
-	snprintf(out, 11, "%04u-%02u-%02u", (ymd / 10000) % 10000, (ymd / 100) % 100, ymd % 100);
+	for (i = 7; i >= 0; i--) {
+		out[pos[i]] = (char)('0' + ymd % 10);
+		ymd /= 10;
+	}
+	out[4] = out[7] = '-';
+	out[10] = 0;
+}
+
+/* Decimal of v (< 1000) appended; the bulk output path avoids printf. */
+static char *put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *put_v4(char *p, const uint8_t *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		p = put_dec(p, a[i]);
+		if (i < 3)
+			*p++ = '.';
+	}
+	return p;
+}
+
+/* snap_block_fmt, without printf for IPv4. */
+static void block_text(const struct snap_block *b, char *out, size_t n)
+{
+	char *p = out;
+
+	if (b->family != 4) {
+		snap_block_fmt(b, out, n);
+		return;
+	}
+	p = put_v4(p, b->first);
+	if (b->plen >= 0) {
+		*p++ = '/';
+		p = put_dec(p, (unsigned)b->plen);
+	} else {
+		*p++ = '-';
+		p = put_v4(p, b->last);
+	}
+	*p = 0;
 }
 
 static void fmt_time(int64_t t, char *out, size_t n)
@@ -311,12 +424,35 @@ static const char *embed_str(int e)
 	}
 }
 
+static char *put_u32(char *p, uint32_t v)
+{
+	char t[10];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+/* "15169" or "1-1876" into out (at least 22 bytes). */
 static void asn_range_fmt(uint32_t a, uint32_t z, char *out, size_t n)
 {
-	if (a == z)
-		snprintf(out, n, "%u", a);
-	else
-		snprintf(out, n, "%u-%u", a, z);
+	char *p = out;
+
+	if (n < 22) {
+		out[0] = 0;
+		return;
+	}
+	p = put_u32(p, a);
+	if (a != z) {
+		*p++ = '-';
+		p = put_u32(p, z);
+	}
+	*p = 0;
 }
 
 /* JSON array of a space-separated URL list. */
@@ -496,30 +632,34 @@ static void out_ip(struct lookup_out *lo, const char *q, const struct snap_ip_re
 		return;
 	}
 	if (lo->lines) {
-		put_text(o, q);
-		buf_adds(o, "\tip\t");
-		put_or_dash(o, r->whois);
-		buf_addc(o, '\t');
-		put_or_dash(o, r->rdap);
+		struct line ln;
+
+		ln.n = 0;
+		line_text(&ln, q);
+		line_lit(&ln, "\tip\t");
+		line_text(&ln, *r->whois ? r->whois : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, r->rdap[0] ? r->rdap : "-");
 		if (r->has_rir) {
 			fmt_date(r->rir.date, d);
-			snap_block_fmt(&r->rir.block, range, sizeof(range));
-			buf_addc(o, '\t');
-			put_text(o, r->rir.registry.id);
-			buf_addc(o, '\t');
-			put_or_dash(o, r->rir.cc);
-			buf_addc(o, '\t');
-			put_text(o, r->rir.status);
-			buf_addc(o, '\t');
-			put_or_dash(o, d);
-			buf_addc(o, '\t');
-			buf_adds(o, range);
+			block_text(&r->rir.block, range, sizeof(range));
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.registry.id);
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.cc[0] ? r->rir.cc : "-");
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.status);
+			line_lit(&ln, "\t");
+			line_text(&ln, d[0] ? d : "-");
+			line_lit(&ln, "\t");
+			line_text(&ln, range);
 		} else {
-			buf_adds(o, "\t-\t-\t-\t-\t-");
+			line_lit(&ln, "\t-\t-\t-\t-\t-");
 		}
-		buf_addc(o, '\t');
-		buf_adds(o, why_key(r->why));
-		buf_addc(o, '\n');
+		line_lit(&ln, "\t");
+		line_lit(&ln, why_key(r->why));
+		line_lit(&ln, "\n");
+		line_flush(&ln, o);
 		return;
 	}
 	put_text(o, q);
@@ -620,27 +760,34 @@ static void out_asn(struct lookup_out *lo, const char *q, const struct snap_asn_
 		return;
 	}
 	if (lo->lines) {
-		put_text(o, q);
-		buf_adds(o, "\tasn\t");
-		put_or_dash(o, r->whois);
-		buf_addc(o, '\t');
-		put_or_dash(o, r->rdap);
+		struct line ln;
+
+		ln.n = 0;
+		line_text(&ln, q);
+		line_lit(&ln, "\tasn\t");
+		line_text(&ln, *r->whois ? r->whois : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, r->rdap[0] ? r->rdap : "-");
 		if (r->has_rir) {
 			fmt_date(r->rir.date, d);
 			asn_range_fmt(r->rir.asn_first, r->rir.asn_last, range, sizeof(range));
-			buf_addc(o, '\t');
-			put_text(o, r->rir.registry.id);
-			buf_addc(o, '\t');
-			put_or_dash(o, r->rir.cc);
-			buf_addc(o, '\t');
-			put_text(o, r->rir.status);
-			buf_addc(o, '\t');
-			put_or_dash(o, d);
-			buf_printf(o, "\t%s", range);
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.registry.id);
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.cc[0] ? r->rir.cc : "-");
+			line_lit(&ln, "\t");
+			line_text(&ln, r->rir.status);
+			line_lit(&ln, "\t");
+			line_text(&ln, d[0] ? d : "-");
+			line_lit(&ln, "\t");
+			line_lit(&ln, range);
 		} else {
-			buf_adds(o, "\t-\t-\t-\t-\t-");
+			line_lit(&ln, "\t-\t-\t-\t-\t-");
 		}
-		buf_printf(o, "\t%s\n", why_key(r->why));
+		line_lit(&ln, "\t");
+		line_lit(&ln, why_key(r->why));
+		line_lit(&ln, "\n");
+		line_flush(&ln, o);
 		return;
 	}
 	buf_printf(o, "AS%u\n  whois      ", r->asn);
@@ -788,16 +935,20 @@ static void out_domain(struct lookup_out *lo, const char *q, const struct snap_d
 		return;
 	}
 	if (lo->lines) {
-		put_text(o, q);
-		buf_adds(o, "\tdomain\t");
-		put_or_dash(o, d->registered);
-		buf_addc(o, '\t');
-		put_text(o, d->suffix);
-		buf_addc(o, '\t');
-		put_or_dash(o, d->icann_registered);
-		buf_addc(o, '\t');
-		put_or_dash(o, d->has_tld ? d->tld.whois : "");
-		buf_addc(o, '\n');
+		struct line ln;
+
+		ln.n = 0;
+		line_text(&ln, q);
+		line_lit(&ln, "\tdomain\t");
+		line_text(&ln, d->registered[0] ? d->registered : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, d->suffix);
+		line_lit(&ln, "\t");
+		line_text(&ln, d->icann_registered[0] ? d->icann_registered : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, d->has_tld && *d->tld.whois ? d->tld.whois : "-");
+		line_lit(&ln, "\n");
+		line_flush(&ln, o);
 		return;
 	}
 	put_text(o, q);
@@ -848,6 +999,59 @@ static void query_error(struct lookup_out *lo, const char *q, const char *why)
 	}
 }
 
+/* "." lists the root hints. */
+static void out_root(struct snap *s, struct lookup_out *lo, const char *q)
+{
+	const struct snap_root_server *rs;
+	const char *date;
+	char err[SNAP_ERR_MAX], a4[SNAP_ADDR_TEXT], a6[SNAP_ADDR_TEXT];
+	struct buf *o = &lo->out;
+	size_t n, i;
+	struct json j;
+
+	if (snap_root_hints(s, &rs, &n, &date, err, sizeof(err)) != ST_OK) {
+		log_msg(LOG_ERROR, "snapshot: %s", err);
+		note_exit(lo, EXIT_SOFTWARE);
+		return;
+	}
+	if (lo->json) {
+		json_init(&j, o, false);
+		json_obj_begin(&j);
+		json_kstr(&j, "query", q);
+		json_kstr(&j, "kind", "root");
+		json_kstr(&j, "date", date);
+		json_key(&j, "servers");
+		json_arr_begin(&j);
+	} else if (!lo->lines) {
+		buf_printf(o, ".\n  root hints of %s\n", date);
+	}
+	for (i = 0; i < n; i++) {
+		a4[0] = a6[0] = 0;
+		if (rs[i].has_v4)
+			snap_addr_fmt(4, rs[i].v4, a4, sizeof(a4));
+		if (rs[i].has_v6)
+			snap_addr_fmt(6, rs[i].v6, a6, sizeof(a6));
+		if (lo->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "name", rs[i].name);
+			json_kstr(&j, "ipv4", a4);
+			json_kstr(&j, "ipv6", a6);
+			json_obj_end(&j);
+		} else {
+			buf_adds(o, lo->lines ? ".\troot\t" : "  ");
+			put_text(o, rs[i].name);
+			buf_printf(o, lo->lines ? "\t%s\t%s\n" : "  %s  %s\n", a4[0] ? a4 : "-",
+			           a6[0] ? a6 : "-");
+		}
+	}
+	if (lo->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_finish(&j);
+		buf_addc(o, '\n');
+	}
+}
+
 static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 {
 	char err[SNAP_ERR_MAX];
@@ -855,12 +1059,18 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 	uint8_t addr[16];
 	int fam, st;
 
-	switch (snap_classify(q, n)) {
+	if (strcmp(q, ".") == 0) {
+		out_root(s, lo, q);
+		return;
+	}
+	/* Addresses first: the bulk case, parsed once. */
+	switch (snap_parse_ip(q, n, &fam, addr) ? SNAP_Q_IP : snap_classify(q, n)) {
 	case SNAP_Q_IP: {
 		struct snap_ip_result r;
 
-		snap_parse_ip(q, n, &fam, addr);
-		st = snap_lookup_ip(s, fam, addr, &r, err, sizeof(err));
+		/* One line per query shows only the decision and the RIR record. */
+		st = lo->lines && !lo->json ? snap_route_ip(s, fam, addr, &r, err, sizeof(err))
+		                            : snap_lookup_ip(s, fam, addr, &r, err, sizeof(err));
 		if (st)
 			break;
 		out_ip(lo, q, &r);
@@ -875,7 +1085,8 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 			note_exit(lo, EXIT_DATAERR);
 			return;
 		}
-		st = snap_lookup_asn(s, asn, &r, err, sizeof(err));
+		st = lo->lines && !lo->json ? snap_route_asn(s, asn, &r, err, sizeof(err))
+		                            : snap_lookup_asn(s, asn, &r, err, sizeof(err));
 		if (st)
 			break;
 		out_asn(lo, q, &r);
@@ -885,7 +1096,7 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 		struct snap_tld t;
 
 		st = snap_lookup_tld(s, q, n, &t, err, sizeof(err));
-		if (st == ST_MALFORMED && !strstr(err, "section")) {
+		if (st == ST_INVAL) {
 			query_error(lo, q, "not a top-level domain");
 			note_exit(lo, EXIT_DATAERR);
 			return;
@@ -901,7 +1112,7 @@ static void lookup_one(struct snap *s, struct lookup_out *lo, const char *q)
 		struct snap_domain d;
 
 		st = snap_lookup_domain(s, q, n, &d, err, sizeof(err));
-		if (st == ST_MALFORMED && !strstr(err, "section")) {
+		if (st == ST_INVAL) {
 			query_error(lo, q, err);
 			note_exit(lo, EXIT_DATAERR);
 			return;
@@ -941,11 +1152,10 @@ static int cmd_lookup(const struct cli_opts *o, struct snap *s, int argc, char *
 			flush_buf(&lo.out);
 		}
 	} else {
-		static char iobuf[1u << 16];
 		char line[DATA_MAX_QUERY + 2];
 		unsigned long no = 0;
 
-		setvbuf(stdout, iobuf, _IOFBF, sizeof(iobuf));
+		setvbuf(stdout, NULL, _IOFBF, 1u << 16);
 		while (fgets(line, sizeof(line), stdin)) {
 			size_t n = strlen(line);
 			struct span t;
@@ -983,30 +1193,60 @@ static int cmd_lookup(const struct cli_opts *o, struct snap *s, int argc, char *
 
 /* ---- build / verify ---- */
 
-static int cmd_build(struct data_ctx *c)
+static int cmd_build(const struct cli_opts *o, struct data_ctx *c)
 {
-	struct buf msg;
-	int st;
+	struct buf msg, out;
+	int st, code;
 
 	if (!c->build.from || !c->build.out)
 		return cli_usage_error("data", "build needs --from DIR and --out DIR");
 	buf_init(&msg, 1u << 20);
+	buf_init(&out, 0);
 	st = snap_build(&c->build, &msg);
-	if (msg.len) {
+	code = st == ST_OK ? EXIT_FOUND : st == ST_MALFORMED ? EXIT_DATAERR
+	       : st == ST_NOTFOUND ? EXIT_NOINPUT : st == ST_IO ? EXIT_CANTCREAT : EXIT_SOFTWARE;
+	if (o->json) {
+		struct json j;
 		const char *p = buf_str(&msg);
 
+		json_init(&j, &out, false);
+		json_obj_begin(&j);
+		json_kbool(&j, "ok", st == ST_OK);
+		json_kstr(&j, "from", c->build.from);
+		json_kstr(&j, "out", c->build.out);
+		if (st) {
+			json_kstr(&j, "error", p);
+		} else {
+			json_key(&j, "warnings");
+			json_arr_begin(&j);
+			while (*p) {
+				const char *e = strchr(p, '\n');
+				size_t n = e ? (size_t)(e - p) : strlen(p);
+
+				if (n > 9 && strncmp(p, "warning: ", 9) == 0)
+					json_strn(&j, p + 9, n - 9);
+				else if (n)
+					json_strn(&j, p, n);
+				p += n + (e ? 1 : 0);
+			}
+			json_arr_end(&j);
+		}
+		json_obj_end(&j);
+		json_finish(&j);
+		buf_addc(&out, '\n');
+		flush_buf(&out);
+	}
+	if (msg.len && (!o->json || st)) {
 		if (st)
-			log_msg(LOG_ERROR, "build: %s", p);
+			log_msg(LOG_ERROR, "build: %s", buf_str(&msg));
 		else
-			fputs(p, stderr);
+			fputs(buf_str(&msg), stderr);
 	}
-	buf_reset(&msg);
-	if (st == ST_OK) {
+	if (st == ST_OK)
 		log_msg(LOG_INFO, "wrote %s/%s", c->build.out, SNAP_FILE_NAME);
-		return EXIT_FOUND;
-	}
-	return st == ST_MALFORMED ? EXIT_DATAERR : st == ST_NOTFOUND ? EXIT_NOINPUT
-	       : st == ST_IO ? EXIT_CANTCREAT : EXIT_SOFTWARE;
+	buf_reset(&msg);
+	buf_reset(&out);
+	return code;
 }
 
 static int cmd_verify(const struct cli_opts *o, int argc, char **argv, int first)
@@ -1101,7 +1341,8 @@ int cmd_data(int argc, char **argv)
 	if (r)
 		return r;
 	if (strcmp(c.sub, "build") == 0) {
-		r = first < argc ? cli_usage_error("data", "build takes no operands") : cmd_build(&c);
+		r = first < argc ? cli_usage_error("data", "build takes no operands")
+		                 : cmd_build(&o, &c);
 	} else if (strcmp(c.sub, "verify") == 0) {
 		r = cmd_verify(&o, argc, argv, first);
 	} else if (strcmp(c.sub, "info") == 0 || strcmp(c.sub, "lookup") == 0) {

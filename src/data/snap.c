@@ -180,6 +180,7 @@ void snap_free(struct snap *s)
 	for (i = 0; s->sects && i < s->nsects; i++)
 		table_free(s->sects[i].tab);
 	free(s->sects);
+	free(s->keys);
 	free(s->sources);
 	free(s->roots);
 	free(s->owned);
@@ -260,7 +261,8 @@ static int parse_sections(struct snap *s, const uint8_t *p, uint64_t meta_len, c
 	int t;
 
 	s->sects = calloc(s->nsects ? s->nsects : 1, sizeof(*s->sects));
-	if (!s->sects)
+	s->keys = calloc(s->nsects ? s->nsects : 1, sizeof(*s->keys));
+	if (!s->sects || !s->keys)
 		return fail(err, errlen, ST_NOMEM, "out of memory");
 	for (t = 0; t < T__COUNT; t++) {
 		s->tab_first[t] = -1;
@@ -274,6 +276,7 @@ static int parse_sections(struct snap *s, const uint8_t *p, uint64_t meta_len, c
 		c->kind = snap_be32(p + SEC_KIND);
 		c->part = snap_be32(p + SEC_PART);
 		c->key_lo = snap_key_get(p + SEC_KEY_LO, 16);
+		s->keys[i] = c->key_lo;
 		c->offset = snap_be64(p + SEC_OFFSET);
 		c->clen = snap_be32(p + SEC_CLEN);
 		c->ulen = snap_be32(p + SEC_ULEN);

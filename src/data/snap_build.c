@@ -373,6 +373,7 @@ static int add_source(struct bld *b, const char *rel, bool required, int *out)
 	s->len = got;
 	s->meta.size = got;
 	sha256(s->data, got, s->meta.sha256);
+	*out = b->nsrc++;               /* from here on freed with the build */
 	/* A date given for this file wins over anything inside it. */
 	for (i = (int)b->o->ndates - 1; i >= 0; i--) {
 		const char *eq = strchr(b->o->dates[i], '=');
@@ -387,7 +388,6 @@ static int add_source(struct bld *b, const char *rel, bool required, int *out)
 			break;
 		}
 	}
-	*out = b->nsrc++;
 	return ST_OK;
 }
 
@@ -997,8 +997,10 @@ static int write_range_table(struct bld *b, int tab, struct bvec *out)
 	int st;
 
 	st = flatten(b, &b->tab[tab], &pieces);
-	if (st)
+	if (st) {
+		bvec_free(&pieces);
 		return st;
+	}
 	if (b->tab[tab].n) {
 		local = malloc(b->tab[tab].n * sizeof(*local));
 		order = malloc((b->tab[tab].n > pieces.n ? b->tab[tab].n : pieces.n) * sizeof(*order));

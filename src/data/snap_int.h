@@ -144,6 +144,7 @@ struct snap {
 	struct snap_source *sources;
 	uint32_t nsources;
 	struct snap_sect *sects;
+	struct k128 *keys;              /* key_lo of every section, contiguous for searches */
 	uint32_t nsects;
 	int tab_first[T__COUNT];        /* first section of each table, -1 if absent */
 	int tab_count[T__COUNT];

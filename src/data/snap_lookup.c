@@ -60,7 +60,7 @@ static int range_find2(struct snap *s, int tab, struct k128 key, const struct sn
 	while (lo <= hi) {          /* last part whose key_lo <= key */
 		int mid = lo + (hi - lo) / 2;
 
-		if (k128_cmp(s->sects[base + mid].key_lo, key) <= 0) {
+		if (k128_cmp(s->keys[base + mid], key) <= 0) {
 			part = mid;
 			lo = mid + 1;
 		} else {
@@ -69,9 +69,11 @@ static int range_find2(struct snap *s, int tab, struct k128 key, const struct sn
 	}
 	if (part < 0)
 		return ST_OK;
-	st = snap_load(s, (uint32_t)(base + part), err, errlen);
-	if (st)
-		return st;
+	if (s->sects[base + part].state != 1) {
+		st = snap_load(s, (uint32_t)(base + part), err, errlen);
+		if (st)
+			return st;
+	}
 	t = s->sects[base + part].tab;
 	if (t->npieces == 0)
 		return ST_OK;
@@ -81,15 +83,19 @@ static int range_find2(struct snap *s, int tab, struct k128 key, const struct sn
 	if (t->keylen == 4) {
 		uint32_t k = (uint32_t)key.lo;
 
+		const uint32_t *p = t->s32;
+		size_t len = t->npieces;
+
 		if (key.hi || key.lo > 0xffffffffu || t->s32[0] > k)
 			return ST_OK;
-		while (b - a > 1) {
-			m = a + (b - a) / 2;
-			if (t->s32[m] <= k)
-				a = m;
-			else
-				b = m;
+		/* Branch-free search for the last start <= k (the compiler emits a cmov). */
+		while (len > 1) {
+			size_t half = len / 2;
+
+			p = p[half] <= k ? p + half : p;
+			len -= half;
 		}
+		a = (uint32_t)(p - t->s32);
 		if (t->e32[a] < k)
 			return ST_OK;
 		*first = (struct k128){ 0, t->s32[a] };
@@ -285,8 +291,28 @@ static void first_url(const char *list, char *out, size_t outlen)
 	}
 }
 
+/* The bootstrap layer, looked up on demand. */
+static int ip_bootstrap(struct snap *s, int base, struct k128 key, struct snap_ip_result *r,
+                        char *err, size_t errlen)
+{
+	const struct snap_table *t;
+	const uint8_t *rec;
+	int st = range_find(s, base + 3, key, &t, &rec, err, errlen);
+
+	if (st == ST_OK && rec) {
+		r->has_bootstrap = true;
+		boot_get(t, rec, r->family, &r->bootstrap);
+	}
+	return st;
+}
+
+/*
+ * full: fill every layer. Otherwise only what the decision needs: the special-purpose and
+ * statistics layers always, the IANA layer when no statistics record decides, the bootstrap
+ * when no RDAP URL was found otherwise.
+ */
 static int lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct snap_ip_result *r,
-                     char *err, size_t errlen, int depth)
+                     bool full, char *err, size_t errlen, int depth)
 {
 	int base = family == 4 ? T_IP4_SPECIAL : T_IP6_SPECIAL;
 	struct k128 key = key_of(family, addr), first, last;
@@ -306,13 +332,6 @@ static int lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct 
 		r->has_special = true;
 		special_get(t, rec, family, &r->special);
 	}
-	st = range_find(s, base + 1, key, &t, &rec, err, errlen);
-	if (st)
-		return st;
-	if (rec) {
-		r->has_iana = true;
-		iana_get(t, rec, family, &r->iana);
-	}
 	st = range_find2(s, base + 2, key, &t, &rec, &first, &last, err, errlen);
 	if (st)
 		return st;
@@ -320,12 +339,19 @@ static int lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct 
 		r->has_rir = true;
 		rir_get(s, rec, family, first, last, &r->rir);
 	}
-	st = range_find(s, base + 3, key, &t, &rec, err, errlen);
-	if (st)
-		return st;
-	if (rec) {
-		r->has_bootstrap = true;
-		boot_get(t, rec, family, &r->bootstrap);
+	if (full || !r->has_rir) {
+		st = range_find(s, base + 1, key, &t, &rec, err, errlen);
+		if (st)
+			return st;
+		if (rec) {
+			r->has_iana = true;
+			iana_get(t, rec, family, &r->iana);
+		}
+	}
+	if (full) {
+		st = ip_bootstrap(s, base, key, r, err, errlen);
+		if (st)
+			return st;
 	}
 	if (family == 6) {
 		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -350,7 +376,7 @@ static int lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct 
 		uint8_t a4[16] = { 0 };
 
 		memcpy(a4, r->embedded_v4, 4);
-		st = lookup_ip(s, 4, a4, &v4, err, errlen, 1);
+		st = lookup_ip(s, 4, a4, &v4, false, err, errlen, 1);
 		if (st)
 			return st;
 		r->whois = v4.whois;
@@ -385,6 +411,11 @@ static int lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct 
 		r->why = SNAP_WHY_NONE;
 		r->whois = "whois.iana.org";
 	}
+	if (!r->rdap[0] && !full) {
+		st = ip_bootstrap(s, base, key, r, err, errlen);
+		if (st)
+			return st;
+	}
 	if (!r->rdap[0] && r->has_bootstrap)
 		first_url(r->bootstrap.urls, r->rdap, sizeof(r->rdap));
 	return ST_OK;
@@ -395,11 +426,20 @@ int snap_lookup_ip(struct snap *s, int family, const uint8_t addr[16], struct sn
 {
 	if (family != 4 && family != 6)
 		return fail(err, errlen, ST_INVAL, "address family %d", family);
-	return lookup_ip(s, family, addr, r, err, errlen, 0);
+	return lookup_ip(s, family, addr, r, true, err, errlen, 0);
 }
 
-int snap_lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, char *err,
-                    size_t errlen)
+int snap_route_ip(struct snap *s, int family, const uint8_t addr[16], struct snap_ip_result *r,
+                  char *err, size_t errlen)
+{
+	if (family != 4 && family != 6)
+		return fail(err, errlen, ST_INVAL, "address family %d", family);
+	return lookup_ip(s, family, addr, r, false, err, errlen, 0);
+}
+
+/* As lookup_ip: full fills every layer, else only what the decision needs. */
+static int lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, bool full,
+                      char *err, size_t errlen)
 {
 	struct k128 key = { 0, asn }, first, last;
 	const struct snap_table *t;
@@ -409,20 +449,6 @@ int snap_lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, cha
 	memset(r, 0, sizeof(*r));
 	r->asn = asn;
 	r->whois = "";
-	st = range_find(s, T_ASN_SPECIAL, key, &t, &rec, err, errlen);
-	if (st)
-		return st;
-	if (rec) {
-		r->has_special = true;
-		special_get(t, rec, 0, &r->special);
-	}
-	st = range_find(s, T_ASN_IANA, key, &t, &rec, err, errlen);
-	if (st)
-		return st;
-	if (rec) {
-		r->has_iana = true;
-		iana_get(t, rec, 0, &r->iana);
-	}
 	st = range_find2(s, T_ASN_RIR, key, &t, &rec, &first, &last, err, errlen);
 	if (st)
 		return st;
@@ -430,12 +456,23 @@ int snap_lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, cha
 		r->has_rir = true;
 		rir_get(s, rec, 0, first, last, &r->rir);
 	}
-	st = range_find(s, T_ASN_RDAP, key, &t, &rec, err, errlen);
-	if (st)
-		return st;
-	if (rec) {
-		r->has_bootstrap = true;
-		boot_get(t, rec, 0, &r->bootstrap);
+	if (full || !r->has_rir) {
+		st = range_find(s, T_ASN_IANA, key, &t, &rec, err, errlen);
+		if (st)
+			return st;
+		if (rec) {
+			r->has_iana = true;
+			iana_get(t, rec, 0, &r->iana);
+		}
+	}
+	if (full || (!r->has_rir && !r->has_iana)) {
+		st = range_find(s, T_ASN_SPECIAL, key, &t, &rec, err, errlen);
+		if (st)
+			return st;
+		if (rec) {
+			r->has_special = true;
+			special_get(t, rec, 0, &r->special);
+		}
 	}
 	if (r->has_rir) {
 		const struct snap_registry *g =
@@ -444,24 +481,42 @@ int snap_lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, cha
 		r->why = r->rir.has_holder ? SNAP_WHY_IANA_DELEGATED : SNAP_WHY_RIR;
 		r->whois = g->whois;
 		first_url(g->rdap, r->rdap, sizeof(r->rdap));
-		if (!*g->whois) {
+		if (!*g->whois)
 			r->why = SNAP_WHY_RESERVED;
-			return ST_OK;
-		}
 	} else if (r->has_iana && *r->iana.whois) {
 		r->why = SNAP_WHY_IANA;
 		r->whois = r->iana.whois;
 		first_url(r->iana.rdap, r->rdap, sizeof(r->rdap));
 	} else if (r->has_iana || r->has_special) {
 		r->why = SNAP_WHY_RESERVED;     /* reserved, private use, documentation, AS_TRANS */
-		return ST_OK;
 	} else {
 		r->why = SNAP_WHY_NONE;
 		r->whois = "whois.iana.org";
 	}
-	if (!r->rdap[0] && r->has_bootstrap)
+	if (full || (!r->rdap[0] && r->why != SNAP_WHY_RESERVED)) {
+		st = range_find(s, T_ASN_RDAP, key, &t, &rec, err, errlen);
+		if (st)
+			return st;
+		if (rec) {
+			r->has_bootstrap = true;
+			boot_get(t, rec, 0, &r->bootstrap);
+		}
+	}
+	if (!r->rdap[0] && r->has_bootstrap && r->why != SNAP_WHY_RESERVED)
 		first_url(r->bootstrap.urls, r->rdap, sizeof(r->rdap));
 	return ST_OK;
+}
+
+int snap_lookup_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, char *err,
+                    size_t errlen)
+{
+	return lookup_asn(s, asn, r, true, err, errlen);
+}
+
+int snap_route_asn(struct snap *s, uint32_t asn, struct snap_asn_result *r, char *err,
+                   size_t errlen)
+{
+	return lookup_asn(s, asn, r, false, err, errlen);
 }
 
 /* Index of name in a sorted list table, or -1. */
@@ -544,7 +599,7 @@ int snap_lookup_tld(struct snap *s, const char *tld, size_t n, struct snap_tld *
 	st = idna_to_ascii(tld, n, &b);
 	if (st || b.len == 0 || memchr(b.data, '.', b.len)) {
 		buf_reset(&b);
-		return fail(err, errlen, ST_MALFORMED, "not a top-level domain");
+		return fail(err, errlen, ST_INVAL, "not a top-level domain");
 	}
 	st = tld_find(s, buf_str(&b), r, err, errlen);
 	buf_reset(&b);
@@ -614,7 +669,7 @@ int snap_lookup_domain(struct snap *s, const char *name, size_t n, struct snap_d
 	st = idna_to_ascii(name, n, &b);
 	if (st || b.len == 0 || b.len >= sizeof(r->ascii)) {
 		buf_reset(&b);
-		return fail(err, errlen, ST_MALFORMED, "not a valid domain name");
+		return fail(err, errlen, ST_INVAL, "not a valid domain name");
 	}
 	memcpy(r->ascii, b.data, b.len + 1);
 	buf_reset(&b);
@@ -625,7 +680,7 @@ int snap_lookup_domain(struct snap *s, const char *name, size_t n, struct snap_d
 	for (i = 0; r->ascii[i]; i++) {
 		if (r->ascii[i] == '.') {
 			if (nl >= sizeof(off) / sizeof(off[0]))
-				return fail(err, errlen, ST_MALFORMED, "too many labels");
+				return fail(err, errlen, ST_INVAL, "too many labels");
 			off[nl++] = i + 1;
 		}
 	}

@@ -304,30 +304,48 @@ static void statement_case(struct buf *out, const struct report_case *c)
 	buf_addc(out, '\n');
 }
 
+static bool has_raw(const struct report_recipient *r, const struct report_case *cases,
+                    size_t ncases)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncases; i++)
+		if (r->cases[i] < ncases && cases[r->cases[i]].raw)
+			return true;
+	return false;
+}
+
 static void statement(struct buf *out, const struct report_recipient *r,
                       const struct report_case *cases, size_t ncases)
 {
 	size_t i;
 
 	buf_adds(out, "Hello,\n\n");
-	buf_adds(out, ncases > 1 ? "The e-mail addresses below are reply addresses of fraudulent "
-	                           "e-mail: victims\nare asked to write to them.\n"
-	                         : "The e-mail address below is the reply address of a fraudulent "
-	                           "e-mail: victims\nare asked to write to it.\n");
+	bool many = r->ncases > 1;
+
+	buf_adds(out, many ? "The e-mail addresses below are reply addresses of fraudulent "
+	                     "e-mail: victims\nare asked to write to them.\n"
+	                   : "The e-mail address below is the reply address of a fraudulent "
+	                     "e-mail: victims\nare asked to write to it.\n");
 	switch (r->kind) {
 	case REPORT_NETWORK:
-		buf_adds(out, "Mail to it is delivered to the mail exchangers listed here, at "
-		              "addresses on\nyour network");
+		buf_adds(out, many ? "Mail to them is delivered to the mail exchangers listed here, "
+		                     "at addresses\non your network"
+		                   : "Mail to it is delivered to the mail exchangers listed here, at "
+		                     "addresses on\nyour network");
 		break;
 	case REPORT_REGISTRAR:
-		buf_adds(out, "Mail to it is delivered to the mail exchangers listed here, whose "
-		              "domain is\nregistered through you");
+		buf_adds(out, many ? "Mail to them is delivered to the mail exchangers listed "
+		                     "here, whose domain\nis registered through you"
+		                   : "Mail to it is delivered to the mail exchangers listed here, "
+		                     "whose domain is\nregistered through you");
 		break;
 	case REPORT_DOMAIN_REGISTRAR:
-		buf_adds(out, "The reply domain itself is registered through you");
+		buf_adds(out, many ? "The reply domains themselves are registered through you"
+		                   : "The reply domain itself is registered through you");
 		break;
 	case REPORT_PROVIDER:
-		buf_adds(out, "The mailbox is hosted by you");
+		buf_adds(out, many ? "The mailboxes are hosted by you" : "The mailbox is hosted by you");
 		break;
 	}
 	if (r->why) {
@@ -359,11 +377,14 @@ static void statement(struct buf *out, const struct report_recipient *r,
 		break;
 	}
 	buf_adds(out, " We suspect criminal fraud.\n\n");
-	buf_adds(out, "This report was drafted with mxtrace and reviewed before sending. ");
-	buf_adds(out, ncases > 1 || r->ncases > 1 ? "The full original messages, with all their "
-	                                             "headers, follow unaltered.\n"
-	                                           : "The full original message, with all its "
-	                                             "headers, follows unaltered.\n");
+	buf_adds(out, "The facts above were looked up with mxtrace at the time given.\n");
+	if (!has_raw(r, cases, ncases))
+		buf_adds(out, "No copy of the original message was given to the tool.\n");
+	else
+		buf_adds(out, many ? "The full original messages, with all their headers, follow "
+		                     "unaltered.\n"
+		                   : "The full original message, with all its headers, follows "
+		                     "unaltered.\n");
 }
 
 /* Valid as 8bit MIME content: no NUL, no bare CR, lines of at most 998 octets. */
@@ -455,6 +476,8 @@ int report_write_text(struct buf *out, const struct report_recipient *r,
 			if (r->cases[i] >= ncases)
 				continue;
 			c = &cases[r->cases[i]];
+			if (!c->raw)
+				continue;
 			buf_adds(out, "\n-----BEGIN ORIGINAL MESSAGE");
 			if (c->source) {
 				buf_adds(out, " (");

@@ -30,9 +30,13 @@ static void lookups(struct snap *s)
 	size_t i, n;
 	int fam;
 
-	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
-		if (snap_parse_ip(addrs[i], strlen(addrs[i]), &fam, addr))
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		if (snap_parse_ip(addrs[i], strlen(addrs[i]), &fam, addr)) {
+			(void)snap_route_ip(s, fam, addr, &r, err, sizeof(err));
 			(void)snap_lookup_ip(s, fam, addr, &r, err, sizeof(err));
+		}
+	}
+	(void)snap_route_asn(s, 15169, &a, err, sizeof(err));
 	(void)snap_lookup_asn(s, 0, &a, err, sizeof(err));
 	(void)snap_lookup_asn(s, 15169, &a, err, sizeof(err));
 	(void)snap_lookup_asn(s, 4294967295u, &a, err, sizeof(err));

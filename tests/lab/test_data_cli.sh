@@ -65,6 +65,13 @@ has "$tmp/err" "'a..b': not a valid domain name"
 expect_exit 65 "$MXTRACE" data lookup 8.8.8.8 'bad name!' com
 has "$tmp/out" "whois.arin.net"
 
+expect_exit 0 "$MXTRACE" data lookup .
+has "$tmp/out" "root hints of 2026-05-21"
+has "$tmp/out" "a.root-servers.net  198.41.0.4  2001:503:ba3e::2:30"
+expect_exit 0 "$MXTRACE" data lookup --json .
+json_ok "$tmp/out"
+has "$tmp/out" '"kind":"root","date":"2026-05-21"'
+
 # 4. lookup from stdin: one tab-separated line per query, comments and blanks skipped.
 printf '8.8.8.8\n# comment\n\n2a00:1450::1\nAS1\nexample.org\nfoo..bar\n' >"$tmp/q"
 expect_exit 65 sh -c "'$MXTRACE' data lookup < '$tmp/q'"
@@ -99,6 +106,14 @@ expect_exit 65 "$MXTRACE" data build --from "$tmp/bad" --out "$tmp/s2"
 has "$tmp/err" "rir/delegated-arin-20130813:5: bad date '2001'"
 cmp -s "$tmp/s1/mxtrace.snap" "$tmp/s2/mxtrace.snap" || fail "a failed build replaced the file"
 expect_exit 66 "$MXTRACE" data build --from "$tmp/nonexistent" --out "$tmp/s2"
+expect_exit 0 "$MXTRACE" data build --json --from tests/data/snapmin --out "$tmp/s2"
+json_ok "$tmp/out"
+has "$tmp/out" '"ok":true'
+has "$tmp/out" '"warnings":\[\]'
+expect_exit 65 "$MXTRACE" data build --json --from "$tmp/bad" --out "$tmp/s2"
+json_ok "$tmp/out"
+has "$tmp/out" '"ok":false,.*"error":"rir/delegated-arin-20130813:5: bad date'
+
 expect_exit 64 "$MXTRACE" data build --out "$tmp/s2"
 
 # 6. --data and MXTRACE_DATA: used when sound, else a warning and the embedded copy.

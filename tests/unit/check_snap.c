@@ -337,6 +337,38 @@ START_TEST(ip6_embedded_ipv4)
 }
 END_TEST
 
+
+START_TEST(route_decides_like_lookup)
+{
+	static const char *const q[] = { "1.0.0.1", "1.0.2.0", "8.130.0.1", "8.8.8.8", "10.1.1.1",
+		                         "43.0.0.7", "100.0.0.1", "192.0.0.9", "192.88.99.1",
+		                         "240.0.0.1", "2001:200::1", "2001:201::", "4000::",
+		                         "2002:801:203::1", "::ffff:1.0.0.1", "2a00:1100::",
+		                         "2001:0:4136:e378:8000:63bf:f7f7:f7f6", "177.4.0.1" };
+	struct snap *s = open_fixture();
+	struct snap_ip_result a, b;
+	char err[SNAP_ERR_MAX];
+	uint8_t addr[16];
+	size_t i;
+	int fam;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		ck_assert(snap_parse_ip(q[i], strlen(q[i]), &fam, addr));
+		ck_assert_int_eq(snap_lookup_ip(s, fam, addr, &a, err, sizeof(err)), ST_OK);
+		ck_assert_int_eq(snap_route_ip(s, fam, addr, &b, err, sizeof(err)), ST_OK);
+		ck_assert_msg(strcmp(a.whois, b.whois) == 0 && strcmp(a.rdap, b.rdap) == 0 &&
+		              a.why == b.why, "%s", q[i]);
+	}
+	/* The fast path leaves out the layers it did not need. */
+	ck_assert(snap_parse_ip("1.0.0.1", 7, &fam, addr));
+	ck_assert_int_eq(snap_route_ip(s, fam, addr, &b, err, sizeof(err)), ST_OK);
+	ck_assert(b.has_rir && !b.has_iana);
+	ck_assert_int_eq(snap_route_ip(s, 5, addr, &b, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_ip(s, 5, addr, &b, err, sizeof(err)), ST_INVAL);
+	snap_free(s);
+}
+END_TEST
+
 /* ---- AS numbers ---- */
 
 START_TEST(asn_lookups)
@@ -374,6 +406,19 @@ START_TEST(asn_lookups)
 	ck_assert_int_eq(snap_lookup_asn(s, 131072, &r, err, sizeof(err)), ST_OK);
 	ck_assert_str_eq(r.rir.cc, "JP");
 	ck_assert_str_eq(r.rdap, "https://rdap.apnic.net/");
+	{
+		static const uint32_t v[] = { 0, 1, 112, 1877, 2000, 2100, 64500, 65535, 131072,
+			                      4200000001u, 4294967295u };
+		struct snap_asn_result b;
+		size_t i;
+
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			ck_assert_int_eq(snap_lookup_asn(s, v[i], &r, err, sizeof(err)), ST_OK);
+			ck_assert_int_eq(snap_route_asn(s, v[i], &b, err, sizeof(err)), ST_OK);
+			ck_assert_msg(strcmp(r.whois, b.whois) == 0 && strcmp(r.rdap, b.rdap) == 0 &&
+			              r.why == b.why, "AS%u", v[i]);
+		}
+	}
 	ck_assert(snap_parse_asn("AS131072", 8, &a) && a == 131072);
 	ck_assert(snap_parse_asn("as 15169", 8, &a) && a == 15169);
 	ck_assert(snap_parse_asn("AS2.0", 5, &a) && a == 131072);
@@ -416,8 +461,8 @@ START_TEST(tld_lookups)
 	ck_assert_str_eq(t.name, "xn--fiqs8s");
 	ck_assert_str_eq(t.sponsor, "China Internet Network Information Center (CNNIC)");
 	ck_assert_int_eq(snap_lookup_tld(s, "example", 7, &t, err, sizeof(err)), ST_NOTFOUND);
-	ck_assert_int_eq(snap_lookup_tld(s, "a.b", 3, &t, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_tld(s, "", 0, &t, err, sizeof(err)), ST_MALFORMED);
+	ck_assert_int_eq(snap_lookup_tld(s, "a.b", 3, &t, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_tld(s, "", 0, &t, err, sizeof(err)), ST_INVAL);
 	snap_free(s);
 }
 END_TEST
@@ -473,10 +518,24 @@ START_TEST(domain_psl_rules)
 	ck_assert_int_eq(d.section, SNAP_PSL_PRIVATE);
 	ck_assert_str_eq(d.icann_registered, "example.net");
 	/* Invalid names. */
-	ck_assert_int_eq(snap_lookup_domain(s, ".com", 4, &d, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_domain(s, "a..com", 6, &d, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_domain(s, "", 0, &d, err, sizeof(err)), ST_MALFORMED);
-	ck_assert_int_eq(snap_lookup_domain(s, "\xff.com", 5, &d, err, sizeof(err)), ST_MALFORMED);
+	ck_assert_int_eq(snap_lookup_domain(s, ".com", 4, &d, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_domain(s, "a..com", 6, &d, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_domain(s, "", 0, &d, err, sizeof(err)), ST_INVAL);
+	ck_assert_int_eq(snap_lookup_domain(s, "\xff.com", 5, &d, err, sizeof(err)), ST_INVAL);
+	{
+		/* 128 labels fit in 253 octets? No: 127 one-letter labels are the most (253). */
+		char many[256];
+		int i;
+
+		for (i = 0; i < 127; i++) {
+			many[2 * i] = 'a';
+			many[2 * i + 1] = '.';
+		}
+		many[253] = 0;
+		ck_assert_int_eq(snap_lookup_domain(s, many, 253, &d, err, sizeof(err)), ST_OK);
+		ck_assert_str_eq(d.suffix, "a");
+		ck_assert_int_eq(snap_lookup_domain(s, many, 254, &d, err, sizeof(err)), ST_INVAL);
+	}
 	snap_free(s);
 }
 END_TEST
@@ -1105,6 +1164,7 @@ static Suite *snap_suite(void)
 	tcase_add_test(tc, ip_available_and_reserved_pools);
 	tcase_add_test(tc, ip6_lookups);
 	tcase_add_test(tc, ip6_embedded_ipv4);
+	tcase_add_test(tc, route_decides_like_lookup);
 	tcase_add_test(tc, asn_lookups);
 	tcase_add_test(tc, tld_lookups);
 	tcase_add_test(tc, domain_psl_rules);
