@@ -525,19 +525,19 @@ static bool next_target(struct whois_job *j, struct target *t)
 			    rt.server[0] && strcmp(rt.server, h->server) != 0) {
 				snprintf(t->host, sizeof(t->host), "%s", rt.server);
 				t->port = rt.port ? rt.port : WHOIS_PORT;
-				snprintf(t->reason, sizeof(t->reason), "%s line %lu: block not managed "
+				snprintf(t->reason, sizeof(t->reason), "%.100s line %lu: block not managed "
 				         "there; %.100s", h->server, ref->line, rt.why);
 			} else {
 				snprintf(t->host, sizeof(t->host), "whois.arin.net");
 				t->port = WHOIS_PORT;
-				snprintf(t->reason, sizeof(t->reason), "%s line %lu: block not managed "
+				snprintf(t->reason, sizeof(t->reason), "%.100s line %lu: block not managed "
 				         "there; no snapshot answer, asking ARIN", h->server, ref->line);
 			}
 		} else {
 			snprintf(t->host, sizeof(t->host), "%s", ref->host);
 			t->port = ref->port ? ref->port : WHOIS_PORT;
 			t->rwhois = ref->rwhois;
-			snprintf(t->reason, sizeof(t->reason), "referral (%s) from %s line %lu: %.100s",
+			snprintf(t->reason, sizeof(t->reason), "referral (%s) from %.100s line %lu: %.100s",
 			         whois_rkind_name(ref->kind), h->server, ref->line, ref->raw);
 		}
 		t->referral = true;
