@@ -868,6 +868,19 @@ static void contact_json(struct json *j, const char *key, const struct whois_res
 	json_obj_end(j);
 }
 
+/* The members every looked-up object ends with: abuse, not_looked_up, the full result. */
+static void lookup_json(struct json *j, const struct whois_result *w, const char *skip_why)
+{
+	contact_json(j, "abuse", w);
+	if (skip_why)
+		json_kstr(j, "not_looked_up", skip_why);
+	json_key(j, "whois");
+	if (w)
+		whois_result_json(w, j);
+	else
+		json_null(j);
+}
+
 static void reg_json(struct json *j, const struct treg *g)
 {
 	const struct whois_answer *a = final_answer(g->w);
@@ -876,14 +889,7 @@ static void reg_json(struct json *j, const struct treg *g)
 	json_kstr(j, "domain", g->name);
 	kstr_opt(j, "registrar", a ? val(&a->registrar) : NULL);
 	kstr_opt(j, "iana_id", a ? val(&a->iana_id) : NULL);
-	contact_json(j, "abuse", g->w);
-	if (g->skipped)
-		json_kstr(j, "not_looked_up", g->skip_why);
-	json_key(j, "whois");
-	if (g->w)
-		whois_result_json(g->w, j);
-	else
-		json_null(j);
+	lookup_json(j, g->w, g->skipped ? g->skip_why : NULL);
 	json_obj_end(j);
 }
 
@@ -899,14 +905,7 @@ static void ip_json(struct json *j, const struct tip *ip)
 	kstr_opt(j, "netname", a ? val(&a->netname) : NULL);
 	kstr_opt(j, "holder", a ? val(&a->org) : NULL);
 	kstr_opt(j, "country", a ? val(&a->country) : NULL);
-	contact_json(j, "abuse", ip->w);
-	if (ip->skipped)
-		json_kstr(j, "not_looked_up", ip->skip_why);
-	json_key(j, "whois");
-	if (ip->w)
-		whois_result_json(ip->w, j);
-	else
-		json_null(j);
+	lookup_json(j, ip->w, ip->skipped ? ip->skip_why : NULL);
 	json_obj_end(j);
 }
 
