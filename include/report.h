@@ -92,6 +92,25 @@ int report_write_arf(struct buf *out, const struct report_recipient *r,
  * folded below 78 columns. `used` is the length already on the line (e.g. "Subject: ").
  */
 int report_header_value(struct buf *out, const char *value, size_t used);
+/*
+ * The drafts of a run: cases and deduplicated recipients (each recipient's `cases` index
+ * into `cases`). Plain-text drafts are one per recipient; ARF drafts one per recipient and
+ * case that has an original message. Borrowed views: the owner keeps the arrays alive.
+ */
+struct report_set {
+	const struct report_case *cases;
+	size_t ncases;
+	const struct report_recipient *const *rcpts;
+	size_t nrcpts;
+};
+
+size_t report_set_count(const struct report_set *s, bool arf);
+/* Draft i into out and its file name into name. ST_INVAL past the end. */
+int report_set_draft(const struct report_set *s, size_t i, bool arf, const struct report_opts *o,
+                     struct buf *out, char *name, size_t namelen);
+/* One line for people: "network          abuse@x (party)". */
+int report_set_line(const struct report_set *s, size_t i, bool arf, struct buf *out);
+
 /* A file name for a draft: "NN-kind-party.eml" with only [a-z0-9.-] kept. */
 void report_filename(char *out, size_t outlen, unsigned index, const struct report_recipient *r);
 const char *report_kind_name(enum report_kind k);

@@ -95,16 +95,8 @@ struct trace_stats {
 };
 void trace_stats(const struct trace *t, struct trace_stats *out);
 
-/*
- * Report drafts for the whole run, one per recipient (deduplicated across MX hosts and
- * messages). trace_report_count() says how many; trace_report_draft() writes draft i
- * (format "text" or "arf"; ARF gives one draft per recipient and message, so i counts
- * those) and its file name. ST_OK, ST_INVAL past the end.
- */
-size_t trace_report_count(const struct trace *t, bool arf);
-int trace_report_draft(const struct trace *t, size_t i, bool arf, const struct report_opts *o,
-                       struct buf *out, char *name, size_t namelen);
-/* One line per draft for the summary: "network abuse@x (party): holds ..." */
-int trace_report_line(const struct trace *t, size_t i, bool arf, struct buf *out);
+/* Report drafts for the whole run: one per recipient, deduplicated across MX hosts and
+ * messages (see report_set_*). Valid until trace_free(); empty before trace_run() ends. */
+const struct report_set *trace_reports(const struct trace *t);
 
 #endif

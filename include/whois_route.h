@@ -1,4 +1,4 @@
-/* First WHOIS server of a lookup, decided from the bundled snapshots (no packet sent). */
+/* WHOIS routing from the bundled registry snapshot (the whois_route_fn of the engine). */
 #ifndef MXTRACE_WHOIS_ROUTE_H
 #define MXTRACE_WHOIS_ROUTE_H
 
@@ -6,14 +6,13 @@
 #include "whois.h"
 
 /*
- * A whois_route_fn for whois_engine_conf.route, with ctx a struct snap *:
- *  - addresses and CIDRs: the RIR (or IANA block) from the statistics and registries;
- *    special-purpose and reserved space is routed to nobody (route->nothing);
- *  - AS numbers: the RIR of the number;
- *  - domain names: reduced to their registered domain (ICANN section of the Public Suffix
- *    List) and sent to the TLD's registry; a delegated TLD with no WHOIS server is marked
- *    RDAP-only with its RDAP base URL;
- *  - TLDs, and anything the snapshot does not know: 0, so the lookup starts at IANA.
+ * A whois_route_fn over a struct snap (ctx). Addresses and CIDRs: the registry of the
+ * newest RIR statistics record, else IANA's delegation; special-purpose and reserved space
+ * gets r->nothing. AS numbers likewise. Domain names are reduced to their registered domain
+ * (ICANN section of the Public Suffix List, into r->query) and routed to the TLD's registry;
+ * a delegated TLD without a WHOIS server gets r->no_port43. r->rdap is the RDAP URL of the
+ * object (base URL from IANA's bootstrap files + "ip/", "autnum/" or "domain/"). TLD labels
+ * and handles return 0: IANA answers those.
  */
 int whois_route_snap(void *ctx, enum whois_qkind kind, const char *query, struct whois_route *r);
 

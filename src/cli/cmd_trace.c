@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cli_dns.h"
+#include "cli_report.h"
 #include "json.h"
 #include "log.h"
 #include "mbox.h"
@@ -198,52 +199,6 @@ static void show_progress(void *arg, unsigned long pending, unsigned long done)
 	fflush(stderr);
 }
 
-static int write_reports(struct trace *t, const struct trace_cli *c, struct cli_opts *o)
-{
-	size_t n = trace_report_count(t, c->arf), i;
-	struct report_opts ro = { c->from, "mxtrace/" MXTRACE_VERSION,
-	                          o->clock.wall_ms(&o->clock) };
-	int rc = 0;
-
-	if (mkdir(c->report_dir, 0755) != 0 && errno != EEXIST) {
-		log_msg(LOG_ERROR, "trace: cannot create %s: %s", c->report_dir, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	if (!o->json)
-		printf("\n%zu report draft%s in %s (review, then send each with: sendmail -t < FILE)\n",
-		       n, n == 1 ? "" : "s", c->report_dir);
-	for (i = 0; i < n; i++) {
-		struct buf d, line;
-		char name[128], path[4096];
-		FILE *f;
-
-		buf_init(&d, BUF_MAX_DEFAULT);
-		buf_init(&line, 4096);
-		if (trace_report_draft(t, i, c->arf, &ro, &d, name, sizeof(name)) != ST_OK) {
-			buf_reset(&d);
-			buf_reset(&line);
-			rc = EXIT_SOFTWARE;
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", c->report_dir, name);
-		f = fopen(path, "wx");
-		if (!f && errno == EEXIST) {
-			log_msg(LOG_WARN, "trace: %s exists: replaced", path);
-			f = fopen(path, "w");
-		}
-		if (!f || fwrite(d.data, 1, d.len, f) != d.len || fclose(f) != 0) {
-			log_msg(LOG_ERROR, "trace: cannot write %s: %s", path, strerror(errno));
-			rc = EXIT_CANTCREAT;
-		} else if (!o->json) {
-			trace_report_line(t, i, c->arf, &line);
-			printf("  %s  %s\n", path, buf_str(&line));
-		}
-		buf_reset(&d);
-		buf_reset(&line);
-	}
-	return rc;
-}
-
 static void print_results(struct trace *t, struct cli_opts *o)
 {
 	size_t n = trace_item_count(t), i;
@@ -381,7 +336,7 @@ int cmd_trace(int argc, char **argv)
 	print_results(t, &o);
 	trc = trace_exit(t);
 	if (c.report_dir) {
-		rc = write_reports(t, &c, &o);
+		rc = cli_write_drafts("trace", trace_reports(t), c.report_dir, c.arf, c.from, &o);
 		if (rc)
 			goto out;
 	}

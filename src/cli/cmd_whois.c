@@ -13,7 +13,9 @@
 #include "dns_stub.h"
 #include "loop.h"
 #include "whois.h"
+#include "snap.h"
 #include "whois_parse.h"
+#include "whois_route.h"
 #include "whois_tab.h"
 
 #define WHOIS_DEFAULT_MAX_BYTES (256u * 1024u)
@@ -257,13 +259,14 @@ static int exit_for(const struct whois_answer *a)
 	}
 }
 
-static int print_raw(FILE *out, const struct buf *text)
+/* An answer text for a terminal: control characters escaped, line ends kept. */
+static int print_raw(FILE *out, const void *text, size_t len)
 {
 	struct buf b;
 	int st;
 
-	buf_init(&b, text->len * 4 + 64);
-	st = text_sanitize(&b, text->data, text->len, true);
+	buf_init(&b, len * 4 + 64);
+	st = text_sanitize(&b, text, len, true);
 	if (!st) {
 		/* line ends survive as escapes; turn "\x0a" back into real newlines */
 		size_t i;
@@ -340,7 +343,7 @@ static int run_parse(struct cli_opts *o, struct whois_cli *w, const char *path)
 		fputc('\n', stdout);
 	} else {
 		if (w->raw) {
-			print_raw(stdout, &in);
+			print_raw(stdout, in.data, in.len);
 			fputs("----\n", stdout);
 		}
 		print_answer(stdout, a);
@@ -468,13 +471,8 @@ static void print_result(FILE *out, const struct whois_result *r, bool raw)
 
 		print_hop_line(out, i, h);
 		if (raw && h->text) {
-			struct buf b;
-
-			buf_init(&b, 0);
-			b.data = (uint8_t *)h->text;
-			b.len = h->text_len;
 			fputs("     ----\n", out);
-			print_raw(out, &b);
+			print_raw(out, h->text, h->text_len);
 			fputs("     ----\n", out);
 		}
 	}
@@ -508,6 +506,83 @@ static int dns_servers(const struct whois_cli *w, struct dns_stub_conf *c)
 	return 0;
 }
 
+/* The snapshot to route with (NULL when none opens; lookups then start at IANA). */
+static struct snap *open_snapshot(const struct cli_opts *o)
+{
+	const char *dir = o->data_dir ? o->data_dir : getenv("MXTRACE_DATA");
+	struct snap *s = NULL;
+	char warn[SNAP_ERR_MAX] = "";
+	bool warned = false;
+
+	if (snap_open_best(dir, &s, warn, sizeof(warn), &warned) != ST_OK) {
+		log_msg(LOG_WARN, "whois: no registry snapshot (%s): every lookup starts at IANA",
+		        warn[0] ? warn : "none built in");
+		return NULL;
+	}
+	if (warned)
+		log_msg(LOG_WARN, "whois: %s", warn);
+	return s;
+}
+
+/* --offline: what the snapshot says, without sending a packet. */
+static int offline_routes(struct cli_opts *o, struct snap *s, char **queries, int nq)
+{
+	int i, worst = EXIT_FOUND;
+
+	for (i = 0; i < nq; i++) {
+		struct whois_route rt;
+		char norm[WHOIS_QUERY_MAX];
+		int kind = whois_query_kind(queries[i], norm, sizeof(norm));
+		int known;
+
+		if (kind < 0)
+			return cli_usage_error("whois", "cannot send '%s' as a WHOIS query", queries[i]);
+		memset(&rt, 0, sizeof(rt));
+		known = s ? whois_route_snap(s, (enum whois_qkind)kind, norm, &rt) : 0;
+		if (!known)
+			worst = EXIT_NOTHING;
+		if (o->json) {
+			struct buf js;
+			struct json j;
+
+			buf_init(&js, 0);
+			json_init(&j, &js, false);
+			json_obj_begin(&j);
+			json_kstr(&j, "query", queries[i]);
+			json_kstr(&j, "kind", whois_qkind_name((enum whois_qkind)kind));
+			json_kstr(&j, "asked", rt.query[0] ? rt.query : norm);
+			json_kstr(&j, "first_server", rt.server[0] ? rt.server : (known ? NULL :
+			          WHOIS_IANA_SERVER));
+			json_kbool(&j, "nothing_to_ask", rt.nothing);
+			json_kbool(&j, "rdap_only", rt.no_port43);
+			json_kstr(&j, "rdap", rt.rdap[0] ? rt.rdap : NULL);
+			json_kstr(&j, "why", known ? rt.why : "the snapshot does not know: ask IANA");
+			json_obj_end(&j);
+			if (json_finish(&j) == ST_OK) {
+				fwrite(js.data, 1, js.len, stdout);
+				fputc('\n', stdout);
+			}
+			buf_reset(&js);
+			continue;
+		}
+		printf("%-10s %s (%s)\n", "query", queries[i], whois_qkind_name((enum whois_qkind)kind));
+		if (rt.query[0])
+			printf("%-10s %s\n", "asked as", rt.query);
+		if (rt.nothing)
+			printf("%-10s nobody: %s\n", "ask", rt.why);
+		else if (rt.no_port43)
+			printf("%-10s nobody on port 43: %s\n", "ask", rt.why);
+		else if (known)
+			printf("%-10s %s   [%s]\n", "ask", rt.server, rt.why);
+		else
+			printf("%-10s %s   [the snapshot does not know]\n", "ask", WHOIS_IANA_SERVER);
+		if (rt.rdap[0])
+			printf("%-10s %s\n", "rdap", rt.rdap);
+		printf("%-10s no packet sent (--offline)\n", "note");
+	}
+	return worst;
+}
+
 static int run_lookups(struct cli_opts *o, struct whois_cli *w, char **queries, int nq)
 {
 	struct wtab *tab = NULL;
@@ -518,28 +593,35 @@ static int run_lookups(struct cli_opts *o, struct whois_cli *w, char **queries, 
 	struct whois_engine_conf wc;
 	struct pending *pend = NULL;
 	struct hostport hp;
+	struct snap *snap = NULL;
 	char err[256] = "", dir[4096];
 	int rc = EXIT_SOFTWARE, i, st, worst = 0;
 
 	if (nq > WHOIS_CLI_MAX_QUERIES)
 		return cli_usage_error("whois", "at most %d queries at once", WHOIS_CLI_MAX_QUERIES);
+	snap = open_snapshot(o);
 	if (o->offline) {
-		log_msg(LOG_ERROR, "whois: --offline sends no packet; WHOIS needs port 43");
-		return EXIT_UNAVAILABLE;
+		rc = offline_routes(o, snap, queries, nq);
+		snap_free(snap);
+		return rc;
 	}
 	memset(&dc, 0, sizeof(dc));
 	memset(&wc, 0, sizeof(wc));
 	if (w->server) {
 		const char *why = NULL;
 
-		if (hostport_parse(w->server, 43, &hp, &why) != ST_OK)
+		if (hostport_parse(w->server, 43, &hp, &why) != ST_OK) {
+			snap_free(snap);
 			return cli_usage_error("whois", "--server: %s", why ? why : "bad HOST[:PORT]");
+		}
 		wc.server = hp.host;
 		wc.server_port = hp.port;
 	}
 	rc = dns_servers(w, &dc);
-	if (rc)
+	if (rc) {
+		snap_free(snap);
 		return rc;
+	}
 	rc = EXIT_SOFTWARE;
 	if (o->data_dir)
 		snprintf(dir, sizeof(dir), "%s/whois", o->data_dir);
@@ -560,6 +642,10 @@ static int run_lookups(struct cli_opts *o, struct whois_cli *w, char **queries, 
 		goto out;
 	wc.tab = tab;
 	wc.dns = dns;
+	if (snap) {
+		wc.route = whois_route_snap;
+		wc.route_ctx = snap;
+	}
 	wc.trail = &o->trail;
 	wc.rec_clock = &o->clock;
 	wc.iana = w->iana;
@@ -620,6 +706,7 @@ out:
 	dns_stub_free(dns);
 	loop_free(l);
 	wtab_free(tab);
+	snap_free(snap);
 	return rc;
 }
 

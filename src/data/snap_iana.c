@@ -255,10 +255,15 @@ int bld_iana_ipv4_recovered(struct bld *b, int src)
 
 				if (!ret)
 					return ST_MALFORMED;
-				des = bld_strndup(&b->a, "Returned by ", 12 + strlen(ret));
-				if (!des)
+				/* "Returned by " + ret; the literal is only 13 bytes long */
+				size_t rl = strlen(ret);
+				char *d = bld_alloc(&b->a, 12 + rl + 1);
+
+				if (!d)
 					return bld_err(b, -1, 0, "out of memory");
-				memcpy((char *)des + 12, ret, strlen(ret) + 1);
+				memcpy(d, "Returned by ", 12);
+				memcpy(d + 12, ret, rl + 1);
+				des = d;
 			} else {
 				des = field(b, src, rec, "designation", true);
 				if (!des)

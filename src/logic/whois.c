@@ -69,6 +69,7 @@ struct whois_job {
 	whois_done_fn fn;
 	void *arg;
 	char cause[256];
+	char dns_cause[700];
 	struct target t;
 	struct loop_timer kick;
 	struct dns_lookup *dq;
@@ -325,13 +326,16 @@ static void summarize(struct whois_result *r)
 			continue;
 		if (!last)
 			last = a;
+		/* blocks a registry says it does not manage (ERX, stubs, "not ours", IANA's
+		 * delegations) are signposts, never the answer; IANA is the answer for a TLD */
 		if (a->state == WST_ANSWERED && a->kind != WK_UNKNOWN &&
-		    (a->fmt != WFMT_IANA || r->kind == WQ_TLD)) {
+		    (!a->transferred || (a->fmt == WFMT_IANA && r->kind == WQ_TLD))) {
 			r->final_hop = (int)i;
 			break;
 		}
 	}
-	if (r->outcome == WO_NO_SERVER)
+	/* decided by the route before any hop: nothing to ask, or RDAP only */
+	if (r->nhops == 0 && (r->outcome == WO_NO_SERVER || r->outcome == WO_NOT_SERVED))
 		return;
 	if (r->final_hop >= 0) {
 		/* a cut answer (deadline, size cap) is shown but the lookup is not complete */
@@ -578,19 +582,19 @@ static bool next_target(struct whois_job *j, struct target *t)
 			    rt.server[0] && strcmp(rt.server, h->server) != 0) {
 				snprintf(t->host, sizeof(t->host), "%s", rt.server);
 				t->port = rt.port ? rt.port : WHOIS_PORT;
-				snprintf(t->reason, sizeof(t->reason), "%s line %lu: block not managed "
+				snprintf(t->reason, sizeof(t->reason), "%.100s line %lu: block not managed "
 				         "there; %.100s", h->server, ref->line, rt.why);
 			} else {
 				snprintf(t->host, sizeof(t->host), "whois.arin.net");
 				t->port = WHOIS_PORT;
-				snprintf(t->reason, sizeof(t->reason), "%s line %lu: block not managed "
+				snprintf(t->reason, sizeof(t->reason), "%.100s line %lu: block not managed "
 				         "there; no snapshot answer, asking ARIN", h->server, ref->line);
 			}
 		} else {
 			snprintf(t->host, sizeof(t->host), "%s", ref->host);
 			t->port = ref->port ? ref->port : WHOIS_PORT;
 			t->rwhois = ref->rwhois;
-			snprintf(t->reason, sizeof(t->reason), "referral (%s) from %s line %lu: %.100s",
+			snprintf(t->reason, sizeof(t->reason), "referral (%s) from %.100s line %lu: %.100s",
 			         whois_rkind_name(ref->kind), h->server, ref->line, ref->raw);
 		}
 		t->referral = true;
@@ -777,7 +781,7 @@ static void dns_done(const struct dns_result *res, void *arg)
 
 		j->dq_aaaa = true;
 		if (dns_name_from_text(h->server, strlen(h->server), &nm, NULL) == ST_OK &&
-		    dns_stub_query(j->e->conf.dns, &nm, DNS_T_AAAA, j->cause, dns_done, j,
+		    dns_stub_query(j->e->conf.dns, &nm, DNS_T_AAAA, j->dns_cause, dns_done, j,
 		                   &j->dq) == ST_OK) {
 			j->e->stats.dns_lookups++;
 			return;
@@ -842,7 +846,9 @@ static void start_hop(struct whois_job *j)
 		return;
 	}
 	j->dq_aaaa = false;
-	st = dns_stub_query(e->conf.dns, &nm, DNS_T_A, j->cause, dns_done, j, &j->dq);
+	snprintf(j->dns_cause, sizeof(j->dns_cause), "WHOIS server %s for %s; %s", h->server,
+	         j->cause, h->reason);
+	st = dns_stub_query(e->conf.dns, &nm, DNS_T_A, j->dns_cause, dns_done, j, &j->dq);
 	if (st != ST_OK) {
 		j->dq = NULL;
 		hop_failed(j, st, "cannot resolve %s: %s", h->server, status_str(st));

@@ -436,8 +436,9 @@ static bool word_at(const char *t, size_t n, size_t i, const char *w)
 static size_t dot_token(const char *t, size_t n, size_t k, bool *word)
 {
 	size_t j;
-	static const char *const words[] = { "dot", "punkt", "point", "\xd1\x82\xd0\xbe\xd1\x87"
-	                                     "\xd0\xba\xd0\xb0" };
+	/* "точка" (Russian) is one word */
+	static const char *const words[] = { "dot", "punkt", "point",
+	                                     "\xd1\x82\xd0\xbe\xd1\x87\xd0\xba\xd0\xb0" };
 	size_t w;
 
 	*word = false;

@@ -588,3 +588,69 @@ void report_filename(char *out, size_t outlen, unsigned index, const struct repo
 	snprintf(out, outlen, "%02u-%s-%s.eml", index, report_kind_name(r->kind),
 	         n ? slug : "unknown");
 }
+
+/* The recipient and case of ARF draft i (only cases with an original count). */
+static const struct report_recipient *arf_pair(const struct report_set *s, size_t i, size_t *ci)
+{
+	size_t r, k;
+
+	for (r = 0; r < s->nrcpts; r++)
+		for (k = 0; k < s->rcpts[r]->ncases; k++) {
+			size_t c = s->rcpts[r]->cases[k];
+
+			if (c >= s->ncases || !s->cases[c].raw)
+				continue;
+			if (i-- == 0) {
+				*ci = c;
+				return s->rcpts[r];
+			}
+		}
+	return NULL;
+}
+
+size_t report_set_count(const struct report_set *s, bool arf)
+{
+	size_t n = 0, r, k;
+
+	if (!arf)
+		return s->nrcpts;
+	for (r = 0; r < s->nrcpts; r++)
+		for (k = 0; k < s->rcpts[r]->ncases; k++)
+			n += s->rcpts[r]->cases[k] < s->ncases && s->cases[s->rcpts[r]->cases[k]].raw;
+	return n;
+}
+
+int report_set_draft(const struct report_set *s, size_t i, bool arf, const struct report_opts *o,
+                     struct buf *out, char *name, size_t namelen)
+{
+	const struct report_recipient *r;
+	size_t ci;
+
+	if (!arf) {
+		if (i >= s->nrcpts)
+			return ST_INVAL;
+		report_filename(name, namelen, (unsigned)i + 1, s->rcpts[i]);
+		return report_write_text(out, s->rcpts[i], s->cases, s->ncases, o);
+	}
+	r = arf_pair(s, i, &ci);
+	if (!r)
+		return ST_INVAL;
+	report_filename(name, namelen, (unsigned)i + 1, r);
+	return report_write_arf(out, r, &s->cases[ci], o);
+}
+
+int report_set_line(const struct report_set *s, size_t i, bool arf, struct buf *out)
+{
+	const struct report_recipient *r;
+	size_t ci = 0;
+
+	r = arf ? arf_pair(s, i, &ci) : i < s->nrcpts ? s->rcpts[i] : NULL;
+	if (!r)
+		return ST_INVAL;
+	buf_printf(out, "%-16s ", report_kind_name(r->kind));
+	put_text(out, r->nto ? r->to[0] : r->form_url ? r->form_url : "?");
+	buf_adds(out, " (");
+	put_text(out, r->party ? r->party : "?");
+	buf_adds(out, ")");
+	return out->err;
+}

@@ -251,7 +251,7 @@ static void mx_hosts(const struct mx_result *r, void *arg)
 {
 	struct tdom *d = arg;
 	struct trace *t = d->t;
-	char cause[512], plain[DNS_MAX_NAME_TEXT];
+	char cause[640], plain[DNS_MAX_NAME_TEXT];
 	bool any = false;
 	size_t h;
 
@@ -268,13 +268,13 @@ static void mx_hosts(const struct mx_result *r, void *arg)
 		struct thost *th = &d->hosts[h];
 
 		host_name_plain(mh->name, plain, sizeof(plain));
-		snprintf(th->name, sizeof(th->name), "%s", plain);
+		snprintf(th->name, sizeof(th->name), "%.253s", plain);
 		th->provider = freemail_by_mx(plain);
 		if (th->provider || mh->bad_hostname || mh->ip_literal)
 			continue;
 		any = true;
-		snprintf(cause, sizeof(cause), "registered domain of MX host %s (of %s)", plain,
-		         d->name);
+		snprintf(cause, sizeof(cause), "registered domain of MX host %.253s (of %.253s)",
+		         plain, d->name);
 		th->reg = reg_for(t, plain, cause);
 	}
 	if (any && t->conf.whois)
@@ -288,7 +288,7 @@ static void mx_done(struct mx_result *r, void *arg)
 {
 	struct tdom *d = arg;
 	struct trace *t = d->t;
-	char cause[MX_ADDR_STRLEN + 2 * SNAP_DOMAIN_MAX + 64];
+	char cause[640];
 	size_t h, a;
 
 	d->job = NULL;
@@ -306,7 +306,7 @@ static void mx_done(struct mx_result *r, void *arg)
 			continue;
 		}
 		for (a = 0; a < mh->naddrs; a++) {
-			snprintf(cause, sizeof(cause), "address %s of MX host %s (of %s)",
+			snprintf(cause, sizeof(cause), "address %.46s of MX host %.253s (of %.150s)",
 			         mh->addrs[a].text, th->name, d->name);
 			th->ips[th->nips] = ip_for(t, &mh->addrs[a], cause);
 			if (th->ips[th->nips])

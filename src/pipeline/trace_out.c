@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "freemail.h"
+#include "sha256.h"
 #include "status.h"
 #include "text.h"
 #include "trace.h"
@@ -442,6 +443,7 @@ void trace_finish(struct trace *t)
 		}
 	}
 	/* t->rcpts moved while it grew: point each recipient at its own storage now */
+	t->rptrs = calloc(t->nrcpts ? t->nrcpts : 1, sizeof(*t->rptrs));
 	for (i = 0; i < t->nrcpts; i++) {
 		struct trcpt *r = &t->rcpts[i];
 
@@ -452,7 +454,13 @@ void trace_finish(struct trace *t)
 		r->r.form_url = r->form[0] ? r->form : NULL;
 		r->r.cases = r->cases;
 		r->r.ncases = r->ncases;
+		if (t->rptrs)
+			t->rptrs[i] = &r->r;
 	}
+	t->rset.cases = t->rcases;
+	t->rset.ncases = t->nrcases;
+	t->rset.rcpts = t->rptrs;
+	t->rset.nrcpts = t->rptrs ? t->nrcpts : 0;
 }
 
 void trace_finish_free(struct trace *t)
@@ -462,6 +470,7 @@ void trace_finish_free(struct trace *t)
 	for (i = 0; i < t->nrcpts; i++)
 		free(t->rcpts[i].cases);
 	free(t->rcpts);
+	free(t->rptrs);
 	free(t->rcases);
 	for (i = 0; i < t->ndoms; i++) {
 		free(t->domlist[i]->rhosts);
@@ -859,6 +868,19 @@ static void contact_json(struct json *j, const char *key, const struct whois_res
 	json_obj_end(j);
 }
 
+/* The members every looked-up object ends with: abuse, not_looked_up, the full result. */
+static void lookup_json(struct json *j, const struct whois_result *w, const char *skip_why)
+{
+	contact_json(j, "abuse", w);
+	if (skip_why)
+		json_kstr(j, "not_looked_up", skip_why);
+	json_key(j, "whois");
+	if (w)
+		whois_result_json(w, j);
+	else
+		json_null(j);
+}
+
 static void reg_json(struct json *j, const struct treg *g)
 {
 	const struct whois_answer *a = final_answer(g->w);
@@ -867,14 +889,7 @@ static void reg_json(struct json *j, const struct treg *g)
 	json_kstr(j, "domain", g->name);
 	kstr_opt(j, "registrar", a ? val(&a->registrar) : NULL);
 	kstr_opt(j, "iana_id", a ? val(&a->iana_id) : NULL);
-	contact_json(j, "abuse", g->w);
-	if (g->skipped)
-		json_kstr(j, "not_looked_up", g->skip_why);
-	json_key(j, "whois");
-	if (g->w)
-		whois_result_json(g->w, j);
-	else
-		json_null(j);
+	lookup_json(j, g->w, g->skipped ? g->skip_why : NULL);
 	json_obj_end(j);
 }
 
@@ -890,14 +905,7 @@ static void ip_json(struct json *j, const struct tip *ip)
 	kstr_opt(j, "netname", a ? val(&a->netname) : NULL);
 	kstr_opt(j, "holder", a ? val(&a->org) : NULL);
 	kstr_opt(j, "country", a ? val(&a->country) : NULL);
-	contact_json(j, "abuse", ip->w);
-	if (ip->skipped)
-		json_kstr(j, "not_looked_up", ip->skip_why);
-	json_key(j, "whois");
-	if (ip->w)
-		whois_result_json(ip->w, j);
-	else
-		json_null(j);
+	lookup_json(j, ip->w, ip->skipped ? ip->skip_why : NULL);
 	json_obj_end(j);
 }
 
@@ -1030,6 +1038,14 @@ void trace_item_json(const struct trace *t, size_t i, struct json *j)
 	if (it->kind == TI_MESSAGE) {
 		json_kint(j, "index", (int64_t)it->index);
 		json_kint(j, "size", (int64_t)it->raw_len);
+		{
+			uint8_t dg[SHA256_LEN];
+			char hex[2 * SHA256_LEN + 1];
+
+			sha256(it->raw, it->raw_len, dg);
+			sha256_hex(dg, hex);
+			json_kstr(j, "sha256", hex);
+		}
 		kstr_opt(j, "subject", it->ar ? it->ar->subject : NULL);
 		kstr_opt(j, "message_id", it->ar ? it->ar->message_id : NULL);
 	}
@@ -1049,69 +1065,7 @@ void trace_item_json(const struct trace *t, size_t i, struct json *j)
 
 /* ---- report drafts ---- */
 
-static const struct trcpt *arf_pair(const struct trace *t, size_t i, size_t *ci)
+const struct report_set *trace_reports(const struct trace *t)
 {
-	size_t r, k;
-
-	for (r = 0; r < t->nrcpts; r++)
-		for (k = 0; k < t->rcpts[r].ncases; k++) {
-			if (!t->rcases[t->rcpts[r].cases[k]].raw)
-				continue;
-			if (i-- == 0) {
-				*ci = t->rcpts[r].cases[k];
-				return &t->rcpts[r];
-			}
-		}
-	return NULL;
-}
-
-size_t trace_report_count(const struct trace *t, bool arf)
-{
-	size_t n = 0, r, k;
-
-	if (!arf)
-		return t->nrcpts;
-	for (r = 0; r < t->nrcpts; r++)
-		for (k = 0; k < t->rcpts[r].ncases; k++)
-			n += t->rcases[t->rcpts[r].cases[k]].raw != NULL;
-	return n;
-}
-
-int trace_report_draft(const struct trace *t, size_t i, bool arf, const struct report_opts *o,
-                       struct buf *out, char *name, size_t namelen)
-{
-	const struct trcpt *r;
-	size_t ci;
-
-	if (!arf) {
-		if (i >= t->nrcpts)
-			return ST_INVAL;
-		r = &t->rcpts[i];
-		report_filename(name, namelen, (unsigned)i + 1, &r->r);
-		return report_write_text(out, &r->r, t->rcases, t->nrcases, o);
-	}
-	r = arf_pair(t, i, &ci);
-	if (!r)
-		return ST_INVAL;
-	report_filename(name, namelen, (unsigned)i + 1, &r->r);
-	return report_write_arf(out, &r->r, &t->rcases[ci], o);
-}
-
-int trace_report_line(const struct trace *t, size_t i, bool arf, struct buf *out)
-{
-	const struct trcpt *r;
-	size_t ci = 0;
-
-	if (arf)
-		r = arf_pair(t, i, &ci);
-	else
-		r = i < t->nrcpts ? &t->rcpts[i] : NULL;
-	if (!r)
-		return ST_INVAL;
-	buf_printf(out, "%-16s ", report_kind_name(r->r.kind));
-	san(out, r->r.nto ? r->to[0] : r->form);
-	buf_adds(out, " (");
-	san(out, r->party);
-	buf_adds(out, ")");
-	return out->err;
+	return &t->rset;
 }

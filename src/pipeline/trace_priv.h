@@ -133,6 +133,8 @@ struct trace {
 	size_t nrcases;
 	struct trcpt *rcpts;
 	size_t nrcpts;
+	const struct report_recipient **rptrs;
+	struct report_set rset;
 };
 
 /* Compute verdicts, recipients and the report model once every job has ended. */

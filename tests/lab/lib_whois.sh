@@ -9,11 +9,14 @@
 #   whois_lab_mxtrace ARGS...  run $MXTRACE inside the namespace against the lab DNS
 #
 # Variables set: WHOIS_LAB_DIR (answers), WHOIS_LAB_DNS (nsd address),
-# WHOIS_LAB_QLOG (query log: "NAME<TAB>QUERY" per line).
+# WHOIS_LAB_QLOG (query log: "NAME<TAB>QUERY" per line), WHOIS_LAB_BLOG (bytes log:
+# "NAME<TAB>BYTES" per connection). WHOIS_LAB_IDLE_MS: how long servers that never close
+# (RWhois, noclose) hold a connection (default 20000).
 
 WHOIS_LAB_DIR=${WHOIS_LAB_DIR:-tests/data/whois}
 WHOIS_LAB_DNS=192.0.2.53
 WHOIS_LAB_QLOG=""
+WHOIS_LAB_BLOG=""
 WHOIS_LAB_MAP=""
 
 # Address of every lab server: 192.0.2.10 upwards in folder order; names under
@@ -43,6 +46,7 @@ whois_lab_start() { # TAG
 	lab_ns_create "$1"
 	WHOIS_LAB_MAP="$LAB_TMP/servers.map"
 	WHOIS_LAB_QLOG="$LAB_TMP/queries.log"
+	WHOIS_LAB_BLOG="$LAB_TMP/bytes.log"
 	whois_lab_plan >"$WHOIS_LAB_MAP"
 	lab_ns_addr "$WHOIS_LAB_DNS/32"
 	_args=""
@@ -56,7 +60,7 @@ whois_lab_start() { # TAG
 	done <"$WHOIS_LAB_MAP"
 	# shellcheck disable=SC2086
 	lab_bg "$LAB_TMP/whoisd.log" "$BUILD/lab/whoisd" -d "$WHOIS_LAB_DIR" -q "$WHOIS_LAB_QLOG" \
-		-t 20000 $_args
+		-b "$WHOIS_LAB_BLOG" -t "${WHOIS_LAB_IDLE_MS:-20000}" $_args
 	_w=0
 	until grep -q '^ready$' "$LAB_TMP/whoisd.log" 2>/dev/null; do
 		_w=$((_w + 1))

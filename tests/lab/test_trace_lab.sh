@@ -76,12 +76,33 @@ run batch 0 examples/inheritance.eml "$out/second.eml" &&
 # --- a hostile server in the WHOIS chain: the trace ends, says what is missing ---
 run hostile 75 --whois-timeout 1500 claims@hostile.example &&
 	expect hostile missing 69.65.39.200
+# --- port 43 unusable: the trace completes from the snapshots and says what is missing ---
+run noport43 75 --no-whois examples/inheritance.eml &&
+	expect noport43 verdict retry-later &&
+	expect noport43 missing "snapshot: RIPE NCC" && expect noport43 missing "RDAP"
+# --- an RDAP-only registry in the chain: its RDAP URL is given instead of a registrar ---
+run rdaponly 0 claims@rdap-scam.example && expect rdaponly verdict recipients &&
+	expect rdaponly missing "serves RDAP only"
 # --- a rogue DNS server forging out-of-bailiwick data ---
 run poison 1 poison.test
 
 # --- report drafts, plain text and ARF, parsed back ---
 run drafts 0 --report "$out/drafts" examples/inheritance.eml examples/lottery-freemail.eml &&
 	expect drafts drafts-text "$out/drafts" examples/inheritance.eml examples/lottery-freemail.eml
+# the same drafts from the saved JSON (outside the lab: no packet needed)
+if "$MXTRACE" report --report "$out/fromjson" "$out/drafts.json" >"$out/fromjson.out" 2>&1 &&
+	python3 - "$out/drafts" "$out/fromjson" <<'PY'
+import os, sys
+a, b = sys.argv[1], sys.argv[2]
+na, nb = sorted(os.listdir(a)), sorted(os.listdir(b))
+assert na == nb, (na, nb)
+for n in na:
+    da = [l for l in open(os.path.join(a, n), "rb").read().split(b"\n") if not l.startswith(b"Date: ")]
+    db = [l for l in open(os.path.join(b, n), "rb").read().split(b"\n") if not l.startswith(b"Date: ")]
+    assert da == db, n
+PY
+then echo "ok: report from saved JSON gives the same drafts"
+else echo "FAIL: report from saved JSON"; cat "$out/fromjson.out"; fails=$((fails + 1)); fi
 run arf 0 --format arf --report "$out/arf" examples/inheritance.eml &&
 	expect arf drafts-arf "$out/arf" examples/inheritance.eml
 

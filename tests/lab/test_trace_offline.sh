@@ -28,6 +28,22 @@ assert t["mx"] is None and t["hosts"] == []
 assert t["reply_domain_registration"]["domain"] == "crookmail.example"
 PY
 
+# drafts from a saved trace; a changed original is refused
+"$MXTRACE" trace --offline --json examples/lottery-freemail.eml >"$tmp/saved.json" || fail "save"
+"$MXTRACE" report --report "$tmp/drafts" "$tmp/saved.json" >"$tmp/rep.out" 2>&1 ||
+	fail "report from JSON: $(cat "$tmp/rep.out")"
+ls "$tmp/drafts" | grep -q provider || fail "no provider draft from the saved trace"
+grep -q "hans.gruber.claims@gmail.com" "$tmp/drafts"/*provider* || fail "draft lacks the address"
+cp examples/lottery-freemail.eml "$tmp/copy.eml"
+"$MXTRACE" trace --offline --json "$tmp/copy.eml" >"$tmp/saved2.json"
+echo "tampered" >>"$tmp/copy.eml"
+"$MXTRACE" report --report "$tmp/d2" "$tmp/saved2.json" >/dev/null 2>&1
+[ $? -eq 65 ] || fail "a changed original was not refused"
+printf '{"input": ' >"$tmp/broken.json"
+"$MXTRACE" report --report "$tmp/d3" "$tmp/broken.json" >/dev/null 2>&1
+[ $? -eq 65 ] || fail "truncated JSON not refused with 65"
+"$MXTRACE" report "$tmp/saved.json" >/dev/null 2>&1; [ $? -eq 64 ] || fail "report without --report"
+
 # usage and input errors
 "$MXTRACE" trace >/dev/null 2>&1; [ $? -eq 64 ] || fail "no operand: not 64"
 "$MXTRACE" trace --format pdf x.example >/dev/null 2>&1; [ $? -eq 64 ] || fail "bad format"

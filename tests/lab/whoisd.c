@@ -26,7 +26,7 @@
 #include "text.h"
 
 /*
- * usage: whoisd -d DIR -l NAME=ADDR:PORT [-l ...] [-q QUERYLOG] [-t IDLE_MS]
+ * usage: whoisd -d DIR -l NAME=ADDR:PORT [-l ...] [-q QUERYLOG] [-b BYTESLOG] [-t IDLE_MS]
  *
  * Each -l makes a listener for the WHOIS server NAME (ADDR is an IPv4 or IPv6 literal, IPv6
  * in brackets; PORT 0 picks a free port). After binding, one line "NAME ADDR:PORT" per
@@ -43,7 +43,8 @@
  * reading), rwhois (an RWhois 1.5 session: banner, queries answered with %ok/%error until
  * -quit or IDLE_MS), crlf (send LF line ends as CRLF), limit=N:FILE (after N connections to
  * this server, answer with FILE instead). FILE "-" sends nothing.
- * The query log gets "NAME<TAB>QUERY" for each query line (escaped), in arrival order.
+ * The query log gets "NAME<TAB>QUERY" for each query line (escaped), in arrival order; the
+ * bytes log "NAME<TAB>BYTES" for each connection, the bytes sent on it (benchmarks).
  */
 
 #define MAX_LISTEN 128
@@ -72,8 +73,12 @@ struct entry {
 struct server {
 	const char *dir;
 	const char *qlog;
+	const char *blog;
 	long idle_ms;
 };
+
+/* Bytes sent on this connection (one child per connection). */
+static size_t sent_total;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
@@ -198,6 +203,7 @@ static bool send_all(int fd, const char *p, size_t n, const struct entry *e)
 			break;
 		}
 		off += (size_t)w;
+		sent_total += (size_t)w;
 		if (e->drip_ms > 0 && off < b.len)
 			sleep_ms(e->drip_ms);
 	}
@@ -235,6 +241,25 @@ static bool read_line(int fd, char *out, size_t cap, long deadline)
 		if (n + 1 < cap)
 			out[n++] = c;
 	}
+}
+
+static void log_bytes(const struct server *s, const char *name)
+{
+	char line[512];
+	int fd, n;
+
+	if (!s->blog)
+		return;
+	n = snprintf(line, sizeof(line), "%s\t%zu\n", name, sent_total);
+	fd = open(s->blog, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd >= 0 && n > 0) {
+		flock(fd, LOCK_EX);
+		if (write(fd, line, (size_t)n) < 0)
+			perror("whoisd: bytes log");
+		flock(fd, LOCK_UN);
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 static void log_query(const struct server *s, const char *name, const char *q)
@@ -478,8 +503,9 @@ int main(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	s.idle_ms = DEFAULT_IDLE_MS;
-	while ((c = getopt(argc, argv, "d:l:q:t:")) != -1) {
+	while ((c = getopt(argc, argv, "b:d:l:q:t:")) != -1) {
 		switch (c) {
+		case 'b': s.blog = optarg; break;
 		case 'd': s.dir = optarg; break;
 		case 'q': s.qlog = optarg; break;
 		case 't': s.idle_ms = strtol(optarg, NULL, 10); break;
@@ -529,6 +555,7 @@ int main(int argc, char **argv)
 				for (k = 0; k < nl; k++)
 					close(ls[k].fd);
 				serve(&s, &ls[i], fd, ls[i].conns);
+				log_bytes(&s, ls[i].name);
 				shutdown(fd, SHUT_RDWR);
 				close(fd);
 				_exit(0);

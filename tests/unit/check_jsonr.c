@@ -1,0 +1,180 @@
+/* Unit tests for the JSON reader: values, escapes, limits, malformed input, JSON Lines. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonr.h"
+#include "status.h"
+#include "text.h"
+
+static struct jr_val *ok(const char *s)
+{
+	struct jr_val *v = NULL;
+	char err[128];
+	int st = jr_parse(s, strlen(s), NULL, &v, err, sizeof(err));
+
+	ck_assert_msg(st == ST_OK, "%s: %s", s, err);
+	return v;
+}
+
+START_TEST(values)
+{
+	struct jr_val *v = ok(" {\"a\": [1, -2, 3.5, 1e3, true, false, null, \"x\"], \"b\": {}} ");
+	const struct jr_val *a = jr_get(v, "a");
+
+	ck_assert_int_eq(v->type, JR_OBJ);
+	ck_assert_uint_eq(a->n, 8);
+	ck_assert(a->items[0].is_int && a->items[0].num == 1);
+	ck_assert(a->items[1].is_int && a->items[1].num == -2);
+	ck_assert(!a->items[2].is_int);
+	ck_assert_str_eq(a->items[2].str, "3.5");
+	ck_assert(!a->items[3].is_int);
+	ck_assert(a->items[4].type == JR_BOOL && a->items[4].b);
+	ck_assert(a->items[5].type == JR_BOOL && !a->items[5].b);
+	ck_assert_int_eq(a->items[6].type, JR_NULL);
+	ck_assert_str_eq(jr_str(&a->items[7]), "x");
+	ck_assert_int_eq(jr_get(v, "b")->type, JR_OBJ);
+	ck_assert_ptr_null(jr_get(v, "c"));
+	ck_assert_ptr_null(jr_gets(v, "a"));
+	jr_free(v);
+}
+END_TEST
+
+START_TEST(escapes)
+{
+	struct jr_val *v = ok("\"q\\\"b\\\\s\\/n\\n\\t\\u00e9\\u20ac\\ud83d\\ude00\\u0000z\"");
+
+	ck_assert_uint_eq(v->len, strlen("q\"b\\s/n\n\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") + 2);
+	ck_assert(memcmp(v->str, "q\"b\\s/n\n\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\0z", v->len) == 0);
+	ck_assert(utf8_valid(v->str, v->len));
+	jr_free(v);
+}
+END_TEST
+
+START_TEST(int_limits)
+{
+	struct jr_val *v = ok("9223372036854775807");
+
+	ck_assert(v->is_int && v->num == INT64_MAX);
+	jr_free(v);
+	v = ok("9223372036854775808");           /* one more: kept as text only */
+	ck_assert(!v->is_int);
+	ck_assert_str_eq(v->str, "9223372036854775808");
+	jr_free(v);
+}
+END_TEST
+
+START_TEST(depth_limit)
+{
+	char s[2 * JSONR_MAX_DEPTH + 4];
+	struct jr_val *v;
+	int i;
+
+	for (i = 0; i < JSONR_MAX_DEPTH; i++) {
+		s[i] = '[';
+		s[JSONR_MAX_DEPTH + i] = ']';
+	}
+	s[2 * JSONR_MAX_DEPTH] = 0;
+	ck_assert_int_eq(jr_parse(s, strlen(s), NULL, &v, NULL, 0), ST_OK);   /* at the limit */
+	jr_free(v);
+	memmove(s + 1, s, strlen(s) + 1);
+	s[0] = '[';
+	strcat(s, "]");
+	ck_assert_int_eq(jr_parse(s, strlen(s), NULL, &v, NULL, 0), ST_TOOBIG); /* one deeper */
+	ck_assert_ptr_null(v);
+}
+END_TEST
+
+struct bad_case {
+	const char *in;
+	int st;
+};
+
+static const struct bad_case bads[] = {
+	{ "", ST_TRUNC },
+	{ "   ", ST_TRUNC },
+	{ "{", ST_TRUNC },
+	{ "[1,", ST_TRUNC },
+	{ "\"abc", ST_TRUNC },
+	{ "{\"a\" 1}", ST_MALFORMED },
+	{ "{1: 2}", ST_MALFORMED },
+	{ "[1 2]", ST_MALFORMED },
+	{ "[1,]", ST_MALFORMED },
+	{ "tru", ST_MALFORMED },
+	{ "nul", ST_MALFORMED },
+	{ "-", ST_MALFORMED },
+	{ "1.", ST_MALFORMED },
+	{ "1e", ST_MALFORMED },
+	{ "\"\\x\"", ST_MALFORMED },
+	{ "\"\\u12\"", ST_MALFORMED },
+	{ "\"\\ud800\"", ST_MALFORMED },
+	{ "\"\\udc00\"", ST_MALFORMED },
+	{ "\"\\ud800\\u0041\"", ST_MALFORMED },
+	{ "\"a\nb\"", ST_MALFORMED },
+	{ "\"\xff\"", ST_MALFORMED },
+	{ "\"\xc0\xaf\"", ST_MALFORMED },
+	{ "'single'", ST_MALFORMED },
+	{ "{\"a\":}", ST_MALFORMED },
+};
+
+START_TEST(malformed)
+{
+	const struct bad_case *c = &bads[_i];
+	struct jr_val *v = (struct jr_val *)1;
+	char err[128] = "";
+
+	ck_assert_int_eq(jr_parse(c->in, strlen(c->in), NULL, &v, err, sizeof(err)), c->st);
+	ck_assert_ptr_null(v);
+	ck_assert_msg(err[0], "no reason for %s", c->in);
+}
+END_TEST
+
+START_TEST(json_lines)
+{
+	static const char s[] = "{\"n\":1}\n{\"n\":2}\n\n{\"n\":3}\n";
+	size_t pos = 0, used, k = 0;
+	struct jr_val *v;
+
+	while (pos < sizeof(s) - 1) {
+		int st = jr_parse(s + pos, sizeof(s) - 1 - pos, &used, &v, NULL, 0);
+
+		if (st == ST_TRUNC)
+			break;
+		ck_assert_int_eq(st, ST_OK);
+		ck_assert_int_eq(jr_get(v, "n")->num, (int64_t)++k);
+		jr_free(v);
+		pos += used;
+	}
+	ck_assert_uint_eq(k, 3);
+}
+END_TEST
+
+static Suite *jsonr_suite(void)
+{
+	Suite *s = suite_create("jsonr");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, values);
+	tcase_add_test(tc, escapes);
+	tcase_add_test(tc, json_lines);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_test(tc, int_limits);
+	tcase_add_test(tc, depth_limit);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("malformed");
+	tcase_add_loop_test(tc, malformed, 0, (int)(sizeof(bads) / sizeof(bads[0])));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(jsonr_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
