@@ -37,7 +37,9 @@ def load(path):
         r["_i"] = i
         r["_start"] = t.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000.0
         r["_end"] = r["_start"] + r.get("elapsed_ms", 0)
-        r["_group"] = r.get("cause", "").split("; ")[0]
+        cause = r.get("cause", "")
+        m = re.match(r"WHOIS server \S+ for (.*)", cause)   # DNS of a WHOIS server's name
+        r["_group"] = (m.group(1) if m else cause).split("; ")[0]
     return recs
 
 
