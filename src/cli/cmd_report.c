@@ -21,6 +21,13 @@
 
 enum report_opt { OPT_R_REPORT = OPT__FIRST_LOCAL, OPT_R_FORMAT, OPT_R_FROM };
 
+static const char report_help[] =
+	"Report options:\n"
+	"  --report DIR      write the drafts into DIR (required)\n"
+	"  --format text|arf plain-text drafts (default) or RFC 5965 ARF\n"
+	"  --from ADDR       From: of the drafts (default: left to the mail program)\n"
+	"With message files instead of saved traces, every option of 'mxtrace trace' applies.\n";
+
 static const struct option report_opts[] = {
 	{ "report", required_argument, NULL, OPT_R_REPORT },
 	{ "format", required_argument, NULL, OPT_R_FORMAT },
@@ -436,6 +443,7 @@ int cmd_report(int argc, char **argv)
 			return cli_usage_error("report", "--report DIR is required");
 		if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 			cli_usage(stdout, "report");
+			fputs(report_help, stdout);
 			return EXIT_FOUND;
 		}
 		argv[0] = "trace";
@@ -446,6 +454,7 @@ int cmd_report(int argc, char **argv)
 		return rc;
 	if (o.help) {
 		cli_usage(stdout, "report");
+		fputs(report_help, stdout);
 		return EXIT_FOUND;
 	}
 	if (!c.dir)

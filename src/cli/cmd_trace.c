@@ -65,7 +65,7 @@ static const char trace_help[] =
 	"  --whois-timeout MS  per WHOIS hop (default 15000)\n"
 	"  --per-message N   reply addresses traced per message, 1-3 (default 3)\n"
 	"  --exclude ADDR    your own address: never a candidate (repeatable)\n"
-	"  --max-size BYTES  largest message read (default 32 MiB)\n"
+	"  --max-size BYTES  largest message read (default 64 MiB)\n"
 	"  --hints FILE      root hints for --iterative\n";
 
 struct trace_cli {
