@@ -111,9 +111,24 @@ int mx_start(struct dns_stub *s, const char *domain, const char *cause, mx_done_
  */
 typedef void (*mx_hosts_fn)(const struct mx_result *r, void *arg);
 
-/* mx_start() with a hosts callback (NULL: none), which gets arg as well. */
-int mx_start_hosts(struct dns_stub *s, const char *domain, const char *cause,
-                   mx_hosts_fn hosts, mx_done_fn done, void *arg, struct mx_job **out);
+/*
+ * Called each time an A or AAAA answer has added addresses to r->hosts[host] (sorted, the
+ * new ones among them), before the job ends; r is borrowed for the call. It must not cancel
+ * the job. Callers use it to start per-address work as soon as each address is known, so
+ * that a slow or broken exchange does not hold up the others.
+ */
+typedef void (*mx_addrs_fn)(const struct mx_result *r, size_t host, void *arg);
+
+/* Progress callbacks of an MX job; hosts and addrs may be NULL, done is required. */
+struct mx_callbacks {
+	mx_hosts_fn hosts;
+	mx_addrs_fn addrs;
+	mx_done_fn done;
+};
+
+/* mx_start() with progress callbacks (cb is copied); each gets arg. */
+int mx_start_cb(struct dns_stub *s, const char *domain, const char *cause,
+                const struct mx_callbacks *cb, void *arg, struct mx_job **out);
 /* Stop the job without calling done (safe inside loop callbacks). */
 void mx_cancel(struct mx_job *job);
 

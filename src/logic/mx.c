@@ -21,8 +21,7 @@ struct mx_job {
 	struct dns_stub *stub;
 	struct mx_result *res;
 	struct dns_name domain;
-	mx_done_fn done;
-	mx_hosts_fn hosts;
+	struct mx_callbacks cb;
 	void *arg;
 	char *cause;
 	struct dns_lookup *mxq;
@@ -108,7 +107,7 @@ static void finish(struct mx_job *job)
 	else
 		res->status = any_addr ? MX_FOUND : any_temp ? MX_TEMPFAIL : MX_ALL_DEAD;
 	job->res = NULL;
-	job->done(res, job->arg);
+	job->cb.done(res, job->arg);
 	free(job->pend);
 	free(job->cause);
 	free(job);
@@ -121,7 +120,7 @@ static void finish_now(struct mx_job *job, enum mx_status st)
 
 	res->status = st;
 	job->res = NULL;
-	job->done(res, job->arg);
+	job->cb.done(res, job->arg);
 	free(job->pend);
 	free(job->cause);
 	free(job);
@@ -171,6 +170,8 @@ static void on_addr(const struct dns_result *r, void *arg)
 	if (r->cname_hops > 0)
 		h->cname = true;
 	if (r->outcome == DNS_ANSWER && r->msg) {
+		size_t before = h->naddrs;
+
 		for (i = 0; i < r->msg->an; i++) {
 			const struct dns_rr *rr = &r->msg->rr[i];
 
@@ -181,6 +182,8 @@ static void on_addr(const struct dns_result *r, void *arg)
 		}
 		if (h->naddrs > 1)
 			qsort(h->addrs, h->naddrs, sizeof(*h->addrs), addr_cmp);
+		if (h->naddrs > before && job->cb.addrs)
+			job->cb.addrs(job->res, pd->host, job->arg);
 	}
 	if (--job->outstanding == 0)
 		finish(job);
@@ -343,8 +346,8 @@ static void on_mx(const struct dns_result *r, void *arg)
 	}
 	if (st == ST_OK)
 		st = start_addresses(job);
-	if (st == ST_OK && job->hosts)
-		job->hosts(res, job->arg);
+	if (st == ST_OK && job->cb.hosts)
+		job->cb.hosts(res, job->arg);
 	if (st != ST_OK) {
 		/* Out of memory half way: cancel what started and say we could not tell. */
 		for (i = 0; i < job->npend; i++)
@@ -357,11 +360,13 @@ static void on_mx(const struct dns_result *r, void *arg)
 int mx_start(struct dns_stub *s, const char *domain, const char *cause, mx_done_fn done,
              void *arg, struct mx_job **out)
 {
-	return mx_start_hosts(s, domain, cause, NULL, done, arg, out);
+	struct mx_callbacks cb = { NULL, NULL, done };
+
+	return mx_start_cb(s, domain, cause, &cb, arg, out);
 }
 
-int mx_start_hosts(struct dns_stub *s, const char *domain, const char *cause,
-                   mx_hosts_fn hosts, mx_done_fn done, void *arg, struct mx_job **out)
+int mx_start_cb(struct dns_stub *s, const char *domain, const char *cause,
+                const struct mx_callbacks *cb, void *arg, struct mx_job **out)
 {
 	struct mx_job *job;
 	char buf[MX_CAUSE_MAX];
@@ -390,8 +395,7 @@ int mx_start_hosts(struct dns_stub *s, const char *domain, const char *cause,
 		return ST_NOMEM;
 	}
 	job->stub = s;
-	job->done = done;
-	job->hosts = hosts;
+	job->cb = *cb;
 	job->arg = arg;
 	dns_name_str(&job->domain, job->res->domain);
 	st = dns_stub_query(s, &job->domain, DNS_T_MX, job->cause, on_mx, job, &job->mxq);

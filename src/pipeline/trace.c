@@ -283,12 +283,43 @@ static void mx_hosts(const struct mx_result *r, void *arg)
 		                  "not wait for DNS");
 }
 
-/* Every address lookup has ended: each address's IP WHOIS starts. */
+/* The addresses of exchange h (all known so far), each with its IP WHOIS started. */
+static struct tip *host_ip(struct tdom *d, size_t h, const struct mx_addr *a)
+{
+	char cause[640];
+
+	snprintf(cause, sizeof(cause), "address %.46s of MX host %.253s (of %.150s)", a->text,
+	         d->hosts[h].name, d->name);
+	return ip_for(d->t, a, cause);
+}
+
+static bool host_traced(const struct tdom *d, const struct mx_host *mh, size_t h)
+{
+	return d->hosts && h < d->nhosts && !d->hosts[h].provider && !mh->bad_hostname &&
+	       !mh->ip_literal;
+}
+
+/*
+ * An A or AAAA answer added addresses to exchange h: their IP WHOIS starts now, without
+ * waiting for the other exchanges (one broken exchange must not hold up the rest). The
+ * lookups are found again by address when the job ends.
+ */
+static void mx_addrs(const struct mx_result *r, size_t h, void *arg)
+{
+	struct tdom *d = arg;
+	const struct mx_host *mh = &r->hosts[h];
+	size_t a;
+
+	if (!host_traced(d, mh, h))
+		return;
+	for (a = 0; a < mh->naddrs; a++)
+		(void)host_ip(d, h, &mh->addrs[a]);
+}
+
+/* Every address lookup has ended: the exchanges' address lists are final. */
 static void mx_done(struct mx_result *r, void *arg)
 {
 	struct tdom *d = arg;
-	struct trace *t = d->t;
-	char cause[640];
 	size_t h, a;
 
 	d->job = NULL;
@@ -298,7 +329,7 @@ static void mx_done(struct mx_result *r, void *arg)
 		const struct mx_host *mh = &r->hosts[h];
 		struct thost *th = &d->hosts[h];
 
-		if (th->provider || mh->bad_hostname || mh->ip_literal)
+		if (!host_traced(d, mh, h))
 			continue;
 		th->ips = calloc(mh->naddrs ? mh->naddrs : 1, sizeof(*th->ips));
 		if (!th->ips) {
@@ -306,15 +337,15 @@ static void mx_done(struct mx_result *r, void *arg)
 			continue;
 		}
 		for (a = 0; a < mh->naddrs; a++) {
-			snprintf(cause, sizeof(cause), "address %.46s of MX host %.253s (of %.150s)",
-			         mh->addrs[a].text, th->name, d->name);
-			th->ips[th->nips] = ip_for(t, &mh->addrs[a], cause);
+			th->ips[th->nips] = host_ip(d, h, &mh->addrs[a]);
 			if (th->ips[th->nips])
 				th->nips++;
 		}
 	}
-	job_ended(t);
+	job_ended(d->t);
 }
+
+static const struct mx_callbacks dom_mx_cb = { mx_hosts, mx_addrs, mx_done };
 
 static struct tdom *dom_for(struct trace *t, const char *domain)
 {
@@ -342,7 +373,7 @@ static struct tdom *dom_for(struct trace *t, const char *domain)
 	if (!t->conf.dns)
 		return d;
 	snprintf(cause, sizeof(cause), "MX of reply domain %s", d->name);
-	if (mx_start_hosts(t->conf.dns, d->name, cause, mx_hosts, mx_done, d, &d->job) == ST_OK)
+	if (mx_start_cb(t->conf.dns, d->name, cause, &dom_mx_cb, d, &d->job) == ST_OK)
 		job_started(t);
 	else
 		d->bad = true;

@@ -71,7 +71,7 @@ run batch 0 examples/inheritance.eml "$out/second.eml" &&
 	expect batch jsonl 2 &&
 	expect batch once-whois 1.179.115.9 && expect batch once-whois scam-parcel-delivery.com &&
 	expect batch once-dns mx2.scam-parcel-delivery.com. A &&
-	expect batch netblock-hit 2a02:c7f:7e11::26
+	expect batch netblock-pair 2a02:c7f:7e11::25 2a02:c7f:7e11::26
 
 # --- a hostile server in the WHOIS chain: the trace ends, says what is missing ---
 run hostile 75 --whois-timeout 1500 claims@hostile.example &&

@@ -2,6 +2,8 @@
 # Scheduling of `mxtrace trace` (regression test): an exchange's domain WHOIS starts as soon
 # as the MX answer names the exchange, not after every address lookup has ended, and the
 # RIRs' WHOIS servers are resolved ahead, so that no IP chain waits for DNS between its hops.
+# An address's IP WHOIS starts when its own answer arrives: a slow exchange does not hold up
+# the chains of the others.
 # The exchanges' address answers are held back 2.5 s; everything is checked as an order of
 # events in the trail, never against a wall-clock limit. Also checks the demo lab's extra
 # WHOIS overlay and zone directories, and its delayed DNS server.
@@ -22,8 +24,11 @@ sed 's/abuse@namesrus.example/overlay-abuse@namesrus.example/' \
 	"$LAB_LIB_DIR/../../examples/lab/whois/whois.namesrus.example/refund-claims-office.com.txt" \
 	>"$LAB_TMP/xwhois/whois.namesrus.example/overlay.txt"
 printf '@\tMX\t10 mx1.swiftmail-relay.net.\n' >"$LAB_TMP/xzones/sched-extra.example.zone"
+printf '@\tMX\t10 fast\n@\tMX\t20 slow\nfast\tA\t63.141.222.25\nslow\tA\t63.141.222.77\n' \
+	>"$LAB_TMP/xzones/split.example.zone"
 printf 'on mx1.swiftmail-relay.net * delay=%s\non mx2.swiftmail-relay.net * delay=%s\n' \
 	"$slow" "$slow" >"$LAB_TMP/rules"
+printf 'on slow.split.example * delay=%s\n' "$slow" >>"$LAB_TMP/rules"
 DEMO_DNS_RULES="$LAB_TMP/rules"
 demo_lab_start sched 1 "$LAB_TMP/xwhois" "$LAB_TMP/xzones"
 
@@ -87,5 +92,28 @@ check([r["server_name"] for r in ip] == ["whois.arin.net", "whois.ripe.net"],
 text = json.dumps(out)
 check("overlay-abuse@namesrus.example" in text, "the extra WHOIS overlay wins")
 sys.exit(1 if bad else 0)
+PY
+# A slow exchange: the fast one's IP chain runs while the slow one's address is pending.
+lab_timeout 60 ip netns exec "$LAB_NS" "$MXTRACE" trace --server "$DEMO_DNS" --timeout 8000 \
+	--json --trail "$LAB_TMP/trail2" claims@split.example >"$LAB_TMP/out2.json" \
+	2>"$LAB_TMP/err2" || lab_fail "split trace failed: $(cat "$LAB_TMP/err2")"
+python3 - "$LAB_TMP/trail2" "$slow" <<'PY' || lab_fail "per-address scheduling"
+import datetime, json, sys
+
+trail = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+slow = int(sys.argv[2])
+
+
+def ms(r):
+    return datetime.datetime.strptime(r["time"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() * 1000
+
+
+slow_a = [r for r in trail if r.get("qname") == "slow.split.example." and r.get("qtype") == "A"]
+fast_ip = [r for r in trail if r.get("proto") == "whois" and "63.141.222.25" in r.get("qname", "")]
+assert len(slow_a) == 1 and slow_a[0]["elapsed_ms"] >= slow - 100, slow_a
+assert fast_ip, "no IP WHOIS for the fast exchange"
+slow_end = ms(slow_a[0]) + slow_a[0]["elapsed_ms"]
+assert all(ms(r) < slow_end for r in fast_ip), "the fast chain waited for the slow exchange"
+print("ok: the fast exchange's IP WHOIS ran before the slow exchange's address came")
 PY
 echo "all scheduling checks passed"

@@ -52,6 +52,11 @@ def normalise(o):
         for k, v in o.items():
             if k in VOLATILE:
                 continue
+            # An address's WHOIS details depend on which of two addresses in one netblock
+            # reached the server first (the other is answered from the netblock cache);
+            # the extracted facts (netblock, holder, abuse) stay and are compared.
+            if k == "whois" and "snapshot" in o and "address" in o:
+                continue
             if k == "address" and isinstance(v, str) and v.startswith("192.0.2.") and ":" in v:
                 continue  # the lab address:port of a WHOIS server
             out[k] = normalise(v)
@@ -179,18 +184,15 @@ def main(argv):
         hits = [r for r in trail if r.get("qname") == args[0] and r.get("qtype") == args[1]]
         if len(hits) != 1:
             fail("%d DNS queries for %s %s, wanted 1" % (len(hits), args[0], args[1]))
-    elif check == "netblock-hit":
-        sent = [r for r in trail if r.get("proto") == "whois" and args[0] in (r.get("qname") or "")]
-        if sent:
-            fail("a WHOIS query was sent for %s: %r" % (args[0], sent))
-        found = False
-        for t in ts:
-            for h in t["hosts"]:
-                for a in h["addresses"]:
-                    if a["address"] == args[0] and a["whois"] and a["whois"]["from_netblock_cache"]:
-                        found = True
-        if not found:
-            fail(args[0] + " was not answered from the netblock cache")
+    elif check == "netblock-pair":
+        sent = [a for a in args
+                if any(r.get("proto") == "whois" and a in (r.get("qname") or "") for r in trail)]
+        if len(sent) != 1:
+            fail("WHOIS queries sent for %r, wanted exactly one of %r" % (sent, args))
+        cached = [a["address"] for t in ts for h in t["hosts"] for a in h["addresses"]
+                  if a["address"] in args and a["whois"] and a["whois"]["from_netblock_cache"]]
+        if len(set(cached)) != 1 or cached[0] in sent:
+            fail("netblock cache hits %r, wanted the one not sent of %r" % (cached, args))
     elif check == "missing":
         if not any(args[0] in m for t in ts for m in t["missing"]):
             fail("no missing-fact note names " + args[0])

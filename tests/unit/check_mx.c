@@ -207,6 +207,9 @@ END_TEST
 /* The hosts callback: what the job had when it ran, and whether done had run before it. */
 struct hosts_seen {
 	int calls;
+	int addr_calls;              /* addrs callbacks */
+	size_t addrs_seen;           /* addresses of host 0 at the last addrs callback */
+	int addrs_after_done;        /* addrs callbacks that came after done */
 	size_t nhosts, naddrs;
 	char first[DNS_MAX_NAME_TEXT];
 	struct outcome done;
@@ -222,6 +225,16 @@ static void on_hosts(const struct mx_result *r, void *arg)
 	h->naddrs = r->nhosts ? r->hosts[0].naddrs : 0;
 	snprintf(h->first, sizeof(h->first), "%s", r->nhosts ? r->hosts[0].name : "");
 	h->done_before = h->done.calls;
+}
+
+static void on_addrs(const struct mx_result *r, size_t host, void *arg)
+{
+	struct hosts_seen *h = arg;
+
+	h->addr_calls++;
+	if (host == 0)
+		h->addrs_seen = r->hosts[0].naddrs;
+	h->addrs_after_done += h->done.calls;
 }
 
 static void on_done_hosts(struct mx_result *r, void *arg)
@@ -246,8 +259,11 @@ static struct mx_result *run_hosts(const enum peer_act *script, size_t n, struct
 	c.attempts = 1;
 	ck_assert_int_eq(loop_new(NULL, &l), ST_OK);
 	ck_assert_int_eq(dns_stub_new(l, &c, &s), ST_OK);
-	ck_assert_int_eq(mx_start_hosts(s, "dom.test", NULL, on_hosts, on_done_hosts, h, NULL),
-	                 ST_OK);
+	{
+		struct mx_callbacks cb = { on_hosts, on_addrs, on_done_hosts };
+
+		ck_assert_int_eq(mx_start_cb(s, "dom.test", NULL, &cb, h, NULL), ST_OK);
+	}
 	ck_assert_int_eq(h->calls, 0);               /* never from inside the call */
 	ck_assert_int_eq(loop_run(l), ST_OK);
 	ck_assert_int_eq(h->done.calls, 1);
@@ -272,10 +288,14 @@ START_TEST(hosts_callback_before_addresses)
 	ck_assert_str_eq(h.first, "mx1.dom.test.");
 	ck_assert_uint_eq(h.naddrs, 0);              /* the names only */
 	ck_assert_uint_eq(r->hosts[0].naddrs, 2);
+	ck_assert_int_eq(h.addr_calls, 2);           /* one per A and AAAA answer ... */
+	ck_assert_uint_eq(h.addrs_seen, 2);          /* ... the last one sees both */
+	ck_assert_int_eq(h.addrs_after_done, 0);     /* all before done */
 	mx_result_free(r);
 	r = run_hosts(nx, 1, &h);
 	ck_assert_int_eq(r->status, MX_NXDOMAIN);
 	ck_assert_int_eq(h.calls, 0);
+	ck_assert_int_eq(h.addr_calls, 0);
 	mx_result_free(r);
 	r = run_hosts(imp, 2, &h);                    /* implicit MX: the domain itself */
 	ck_assert_int_eq(h.calls, 1);
