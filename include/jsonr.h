@@ -18,6 +18,7 @@ enum jr_type { JR_NULL = 0, JR_BOOL, JR_NUM, JR_STR, JR_ARR, JR_OBJ };
  */
 struct jr_val {
 	enum jr_type type;
+	unsigned long line;          /* 1-based line where the value starts */
 	bool b;
 	bool is_int;
 	int64_t num;
@@ -28,14 +29,24 @@ struct jr_val {
 	size_t n;
 };
 
+/* Where and why parsing stopped. */
+struct jr_err {
+	size_t offset;               /* byte offset of the problem */
+	unsigned long line;          /* its 1-based line */
+	char msg[96];                /* "unterminated string", "expected ':'", ... */
+};
+
 /*
  * Parse one value from p[0..n), skipping white space around it; *used (may be NULL) gets the
  * bytes consumed, so JSON Lines can be read value after value. Returns ST_OK with *out to
- * free with jr_free(), ST_TRUNC at the end of input, ST_MALFORMED (err says where and why),
- * ST_TOOBIG past a limit, ST_NOMEM.
+ * free with jr_free(), ST_TRUNC at the end of input, ST_MALFORMED, ST_TOOBIG past a limit,
+ * or ST_NOMEM; err (may be NULL) says where and why. Line numbers count from first_line
+ * (1 for a whole file).
  */
-int jr_parse(const char *p, size_t n, size_t *used, struct jr_val **out, char *err,
-             size_t errlen);
+int jr_parse(const char *p, size_t n, unsigned long first_line, size_t *used,
+             struct jr_val **out, struct jr_err *err);
+/* Deepest nesting of v (a scalar is 0, [] is 1). */
+unsigned jr_depth(const struct jr_val *v);
 void jr_free(struct jr_val *v);
 /* Member of an object (the first with that key), or NULL. */
 const struct jr_val *jr_get(const struct jr_val *obj, const char *key);

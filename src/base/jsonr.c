@@ -11,22 +11,29 @@
 struct rd {
 	const char *p;
 	size_t n, pos;
-	char *err;
-	size_t errlen;
+	unsigned long line;
+	struct jr_err *err;
 };
 
 static int bad(struct rd *r, int st, const char *why)
 {
-	if (r->err && r->errlen)
-		snprintf(r->err, r->errlen, "offset %zu: %s", r->pos, why);
+	if (r->err) {
+		r->err->offset = r->pos;
+		r->err->line = r->line;
+		snprintf(r->err->msg, sizeof(r->err->msg), "%s", why);
+	}
 	return st;
 }
 
+/* White space; the only place a valid document has line ends, so lines are counted here. */
 static void ws(struct rd *r)
 {
 	while (r->pos < r->n && (r->p[r->pos] == ' ' || r->p[r->pos] == '\t' ||
-	                         r->p[r->pos] == '\n' || r->p[r->pos] == '\r'))
+	                         r->p[r->pos] == '\n' || r->p[r->pos] == '\r')) {
+		if (r->p[r->pos] == '\n')
+			r->line++;
 		r->pos++;
+	}
 }
 
 static int hex4(struct rd *r, uint32_t *v)
@@ -34,11 +41,12 @@ static int hex4(struct rd *r, uint32_t *v)
 	size_t i;
 
 	*v = 0;
-	if (r->n - r->pos < 4)
-		return bad(r, ST_MALFORMED, "short \\u escape");
 	for (i = 0; i < 4; i++) {
-		char c = r->p[r->pos++];
+		char c;
 
+		if (r->pos >= r->n)
+			return bad(r, ST_TRUNC, "unterminated string");
+		c = r->p[r->pos++];
 		*v <<= 4;
 		if (c >= '0' && c <= '9')
 			*v |= (uint32_t)(c - '0');
@@ -80,7 +88,7 @@ static int string(struct rd *r, char **out, size_t *len)
 			uint32_t cp, lo;
 
 			if (++r->pos >= r->n) {
-				st = bad(r, ST_TRUNC, "unterminated escape");
+				st = bad(r, ST_TRUNC, "unterminated string");
 				break;
 			}
 			c = (unsigned char)r->p[r->pos++];
@@ -98,7 +106,7 @@ static int string(struct rd *r, char **out, size_t *len)
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					if (r->n - r->pos < 6 || r->p[r->pos] != '\\' ||
 					    r->p[r->pos + 1] != 'u') {
-						st = bad(r, ST_MALFORMED, "lone high surrogate");
+						st = bad(r, ST_MALFORMED, "unpaired surrogate");
 						break;
 					}
 					r->pos += 2;
@@ -106,25 +114,30 @@ static int string(struct rd *r, char **out, size_t *len)
 					if (st)
 						break;
 					if (lo < 0xDC00 || lo > 0xDFFF) {
-						st = bad(r, ST_MALFORMED, "bad low surrogate");
+						st = bad(r, ST_MALFORMED, "unpaired surrogate");
 						break;
 					}
 					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-					st = bad(r, ST_MALFORMED, "lone low surrogate");
+					st = bad(r, ST_MALFORMED, "unpaired surrogate");
 					break;
 				}
 				utf8_put(&b, cp);
 				continue;
-			default:
-				st = bad(r, ST_MALFORMED, "unknown escape");
+			default: {
+				char why[32];
+
+				snprintf(why, sizeof(why), c >= 0x20 && c < 0x7f ? "bad escape '\\%c'"
+				                                                : "bad escape", c);
+				st = bad(r, ST_MALFORMED, why);
 				break;
+			}
 			}
 			break;
 		}
 		k = utf8_seq_len((const uint8_t *)r->p + r->pos, r->n - r->pos);
 		if (!k) {
-			st = bad(r, ST_MALFORMED, "invalid UTF-8 in a string");
+			st = bad(r, ST_MALFORMED, "string too long or not UTF-8");
 			break;
 		}
 		buf_add(&b, r->p + r->pos, k);
@@ -199,12 +212,24 @@ static int number(struct rd *r, struct jr_val *v)
 	return ST_OK;
 }
 
+static int unexpected(struct rd *r)
+{
+	char why[40];
+	unsigned char c = (unsigned char)r->p[r->pos];
+
+	snprintf(why, sizeof(why), c >= 0x20 && c < 0x7f ? "unexpected character '%c'"
+	                                                : "unexpected byte 0x%02x", c);
+	return bad(r, ST_MALFORMED, why);
+}
+
 static int literal(struct rd *r, const char *word)
 {
 	size_t n = strlen(word);
 
-	if (r->n - r->pos < n || memcmp(r->p + r->pos, word, n) != 0)
-		return bad(r, ST_MALFORMED, "unexpected character");
+	if (r->n - r->pos < n)
+		return bad(r, ST_TRUNC, "unexpected end of file");
+	if (memcmp(r->p + r->pos, word, n) != 0)
+		return unexpected(r);
 	r->pos += n;
 	return ST_OK;
 }
@@ -259,9 +284,9 @@ static int container(struct rd *r, struct jr_val *v, int depth, bool obj)
 		if (obj) {
 			ws(r);
 			if (r->pos >= r->n)
-				return bad(r, ST_TRUNC, "unterminated object");
+				return bad(r, ST_TRUNC, "unexpected end of file");
 			if (r->p[r->pos] != '"')
-				return bad(r, ST_MALFORMED, "object key is not a string");
+				return bad(r, ST_MALFORMED, "expected a member name");
 			st = string(r, &v->keys[v->n], NULL);
 			if (st)
 				return st;
@@ -278,7 +303,7 @@ static int container(struct rd *r, struct jr_val *v, int depth, bool obj)
 			return st;
 		ws(r);
 		if (r->pos >= r->n)
-			return bad(r, ST_TRUNC, obj ? "unterminated object" : "unterminated array");
+			return bad(r, ST_TRUNC, "unexpected end of file");
 		if (r->p[r->pos] == ',') {
 			r->pos++;
 			continue;
@@ -294,8 +319,9 @@ static int container(struct rd *r, struct jr_val *v, int depth, bool obj)
 static int value(struct rd *r, struct jr_val *v, int depth)
 {
 	ws(r);
+	v->line = r->line;
 	if (r->pos >= r->n)
-		return bad(r, ST_TRUNC, "no value");
+		return bad(r, ST_TRUNC, "unexpected end of file");
 	switch (r->p[r->pos]) {
 	case '{': return container(r, v, depth, true);
 	case '[': return container(r, v, depth, false);
@@ -306,7 +332,7 @@ static int value(struct rd *r, struct jr_val *v, int depth)
 	default:
 		if (r->p[r->pos] == '-' || (r->p[r->pos] >= '0' && r->p[r->pos] <= '9'))
 			return number(r, v);
-		return bad(r, ST_MALFORMED, "unexpected character");
+		return unexpected(r);
 	}
 }
 
@@ -332,10 +358,10 @@ void jr_free(struct jr_val *v)
 	free(v);
 }
 
-int jr_parse(const char *p, size_t n, size_t *used, struct jr_val **out, char *err,
-             size_t errlen)
+int jr_parse(const char *p, size_t n, unsigned long first_line, size_t *used,
+             struct jr_val **out, struct jr_err *err)
 {
-	struct rd r = { p, n, 0, err, errlen };
+	struct rd r = { p, n, 0, first_line ? first_line : 1, err };
 	struct jr_val *v = calloc(1, sizeof(*v));
 	int st;
 
@@ -374,4 +400,19 @@ const char *jr_str(const struct jr_val *v)
 const char *jr_gets(const struct jr_val *obj, const char *key)
 {
 	return jr_str(jr_get(obj, key));
+}
+
+unsigned jr_depth(const struct jr_val *v)
+{
+	unsigned d = 0, k;
+	size_t i;
+
+	if (v->type != JR_ARR && v->type != JR_OBJ)
+		return 0;
+	for (i = 0; i < v->n; i++) {
+		k = jr_depth(&v->items[i]);
+		if (k > d)
+			d = k;
+	}
+	return d + 1;
 }

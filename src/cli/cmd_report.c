@@ -373,7 +373,8 @@ static int read_json(struct model *m, const char *path)
 {
 	struct mbox_file f;
 	size_t pos = 0, used;
-	char err[160];
+	unsigned long line = 1;
+	struct jr_err err;
 	int st, rc = 0;
 
 	st = mbox_file_open(path, REPORT_MAX_JSON, &f);
@@ -386,15 +387,17 @@ static int read_json(struct model *m, const char *path)
 	while (pos < f.len && !rc) {
 		struct jr_val *v;
 
-		st = jr_parse(f.data + pos, f.len - pos, &used, &v, err, sizeof(err));
-		if (st == ST_TRUNC && pos > 0)
+		st = jr_parse(f.data + pos, f.len - pos, line, &used, &v, &err);
+		if (st == ST_TRUNC && pos > 0 && err.offset == f.len - pos)
 			break;                       /* only white space left */
 		if (st != ST_OK) {
-			log_msg(LOG_ERROR, "report: %s: not valid JSON at byte %zu: %s", path, pos,
-			        err);
+			log_msg(LOG_ERROR, "report: %s:%lu: not the JSON of a trace: %s", path, err.line,
+			        err.msg);
 			rc = st == ST_NOMEM ? EXIT_SOFTWARE : EXIT_DATAERR;
 			break;
 		}
+		for (size_t k = 0; k < used; k++)
+			line += f.data[pos + k] == '\n';
 		pos += used;
 		if (!grow((void **)&m->docs, m->ndocs, &m->capdocs, sizeof(*m->docs))) {
 			jr_free(v);

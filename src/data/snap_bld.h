@@ -166,19 +166,12 @@ struct xnode *bld_xml_child(const struct xnode *n, const char *name);
  * n is NULL. Allocated in the arena (NULL when out of memory). */
 const char *bld_xml_text(struct bld *b, const struct xnode *n);
 
-/* ---- mini JSON (RDAP bootstrap) ---- */
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-struct jval {
-	int type;
-	const char *str;            /* J_STR (UTF-8), J_NUM (as written) */
-	bool b;
-	struct jval **item;         /* J_ARR items; J_OBJ values */
-	const char **key;           /* J_OBJ keys */
-	size_t n;
-	unsigned long line;
-};
-int bld_json_parse(struct bld *b, int src, struct jval **root);
-struct jval *bld_json_get(const struct jval *obj, const char *key);
+/* ---- JSON (RDAP bootstrap), read with base/jsonr ---- */
+struct jr_val;
+/* Parse source src as one JSON document; *root is freed by the caller with jr_free(). A
+ * problem is recorded as "path:line: reason" (the reasons of jsonr, plus "nested too deeply"
+ * past BLD_JSON_DEPTH and "content after the JSON value"). */
+int bld_json_parse(struct bld *b, int src, struct jr_val **root);
 
 /* ---- input parsers (snap_inputs.c, snap_iana.c) ---- */
 int bld_iana_ipv4(struct bld *b, int src);

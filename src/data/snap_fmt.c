@@ -1,6 +1,7 @@
 /* Small strict readers for the generator's XML (IANA registries) and JSON (RDAP) inputs. */
 #include <string.h>
 
+#include "jsonr.h"
 #include "snap_bld.h"
 #include "status.h"
 #include "text.h"
@@ -504,271 +505,33 @@ const char *bld_xml_text(struct bld *b, const struct xnode *n)
 	return res;
 }
 
-/* ---- JSON ---- */
+/* ---- JSON (the project's reader, with the generator's file:line errors) ---- */
 
-static int jr_value(struct rd *r, int depth, struct jval **out);
-
-static struct jval *jnew(struct rd *r, int type)
+int bld_json_parse(struct bld *b, int src, struct jr_val **root)
 {
-	struct jval *v = bld_alloc(&r->b->a, sizeof(*v));
-
-	if (v) {
-		memset(v, 0, sizeof(*v));
-		v->type = type;
-		v->line = r->line;
-	}
-	return v;
-}
-
-static int hex4(const char *p, uint32_t *out)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		int c = ascii_lower((unsigned char)p[i]);
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uint32_t)(c - 'a' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int jr_string(struct rd *r, const char **out)
-{
-	struct buf s;
-	unsigned long line = r->line;
-
-	buf_init(&s, BLD_MAX_LINE);
-	adv(r, 1);
-	for (;;) {
-		unsigned char c;
-
-		if (r->p >= r->end) {
-			buf_reset(&s);
-			return bld_err(r->b, r->src, line, "unterminated string");
-		}
-		c = (unsigned char)*r->p;
-		if (c == '"') {
-			adv(r, 1);
-			break;
-		}
-		if (c < 0x20) {
-			buf_reset(&s);
-			return bld_err(r->b, r->src, r->line, "control character in a string");
-		}
-		if (c != '\\') {
-			buf_addc(&s, c);
-			adv(r, 1);
-			continue;
-		}
-		if (r->end - r->p < 2) {
-			buf_reset(&s);
-			return bld_err(r->b, r->src, line, "unterminated string");
-		}
-		c = (unsigned char)r->p[1];
-		adv(r, 2);
-		switch (c) {
-		case '"': buf_addc(&s, '"'); break;
-		case '\\': buf_addc(&s, '\\'); break;
-		case '/': buf_addc(&s, '/'); break;
-		case 'b': buf_addc(&s, '\b'); break;
-		case 'f': buf_addc(&s, '\f'); break;
-		case 'n': buf_addc(&s, '\n'); break;
-		case 'r': buf_addc(&s, '\r'); break;
-		case 't': buf_addc(&s, '\t'); break;
-		case 'u': {
-			uint32_t cp, lo;
-
-			if (r->end - r->p < 4 || hex4(r->p, &cp)) {
-				buf_reset(&s);
-				return bld_err(r->b, r->src, r->line, "bad \\u escape");
-			}
-			adv(r, 4);
-			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
-				    hex4(r->p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
-					buf_reset(&s);
-					return bld_err(r->b, r->src, r->line, "unpaired surrogate");
-				}
-				adv(r, 6);
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-				buf_reset(&s);
-				return bld_err(r->b, r->src, r->line, "unpaired surrogate");
-			}
-			utf8_put(&s, cp);
-			break;
-		}
-		default:
-			buf_reset(&s);
-			return bld_err(r->b, r->src, r->line, "bad escape '\\%c'", c);
-		}
-	}
-	if (s.err || !utf8_valid(s.data, s.len)) {
-		buf_reset(&s);
-		return bld_err(r->b, r->src, line, "string too long or not UTF-8");
-	}
-	*out = bld_strndup(&r->b->a, s.data ? (const char *)s.data : "", s.len);
-	buf_reset(&s);
-	return *out ? ST_OK : bld_err(r->b, -1, 0, "out of memory");
-}
-
-static int jr_list(struct rd *r, int depth, struct jval *v, bool obj)
-{
-	struct bvec items, keys;
+	const char *p = b->src[src].data;
+	size_t n = b->src[src].len, used = 0, i;
+	unsigned long line = 1;
+	struct jr_err err;
 	int st;
 
-	bvec_init(&items, sizeof(struct jval *));
-	bvec_init(&keys, sizeof(const char *));
-	adv(r, 1);
-	skip_ws(r);
-	if (at(r, obj ? "}" : "]")) {
-		adv(r, 1);
-		return ST_OK;
-	}
-	for (;;) {
-		struct jval **slot;
-
-		skip_ws(r);
-		if (obj) {
-			const char **k;
-
-			if (!at(r, "\"")) {
-				st = bld_err(r->b, r->src, r->line, "expected a member name");
-				goto bad;
-			}
-			k = bvec_push(&keys);
-			if (!k) {
-				st = bld_err(r->b, -1, 0, "out of memory");
-				goto bad;
-			}
-			st = jr_string(r, k);
-			if (st)
-				goto bad;
-			skip_ws(r);
-			if (!at(r, ":")) {
-				st = bld_err(r->b, r->src, r->line, "expected ':'");
-				goto bad;
-			}
-			adv(r, 1);
-		}
-		slot = bvec_push(&items);
-		if (!slot) {
-			st = bld_err(r->b, -1, 0, "out of memory");
-			goto bad;
-		}
-		st = jr_value(r, depth + 1, slot);
-		if (st)
-			goto bad;
-		skip_ws(r);
-		if (at(r, ",")) {
-			adv(r, 1);
-			continue;
-		}
-		if (at(r, obj ? "}" : "]")) {
-			adv(r, 1);
-			break;
-		}
-		st = bld_err(r->b, r->src, r->line, "expected ',' or '%c'", obj ? '}' : ']');
-		goto bad;
-	}
-	v->n = items.n;
-	v->item = bld_alloc(&r->b->a, items.n * sizeof(*v->item));
-	if (obj)
-		v->key = bld_alloc(&r->b->a, keys.n * sizeof(*v->key));
-	if (!v->item || (obj && !v->key)) {
-		st = bld_err(r->b, -1, 0, "out of memory");
-		goto bad;
-	}
-	memcpy(v->item, items.p, items.n * sizeof(*v->item));
-	if (obj)
-		memcpy(v->key, keys.p, keys.n * sizeof(*v->key));
-	st = ST_OK;
-bad:
-	bvec_free(&items);
-	bvec_free(&keys);
-	return st;
-}
-
-static int jr_value(struct rd *r, int depth, struct jval **out)
-{
-	struct jval *v;
-
-	if (depth > BLD_JSON_DEPTH)
-		return bld_err(r->b, r->src, r->line, "nested too deeply");
-	skip_ws(r);
-	if (r->p >= r->end)
-		return bld_err(r->b, r->src, r->line, "unexpected end of file");
-	switch (*r->p) {
-	case '{':
-	case '[':
-		v = jnew(r, *r->p == '{' ? J_OBJ : J_ARR);
-		if (!v)
-			return bld_err(r->b, -1, 0, "out of memory");
-		*out = v;
-		return jr_list(r, depth, v, v->type == J_OBJ);
-	case '"':
-		v = jnew(r, J_STR);
-		if (!v)
-			return bld_err(r->b, -1, 0, "out of memory");
-		*out = v;
-		return jr_string(r, &v->str);
-	default:
-		break;
-	}
-	if (at(r, "true") || at(r, "false") || at(r, "null")) {
-		v = jnew(r, at(r, "null") ? J_NULL : J_BOOL);
-		if (!v)
-			return bld_err(r->b, -1, 0, "out of memory");
-		v->b = at(r, "true");
-		adv(r, at(r, "false") ? 5 : 4);
-		*out = v;
-		return ST_OK;
-	}
-	if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) {
-		const char *s = r->p;
-
-		v = jnew(r, J_NUM);
-		if (!v)
-			return bld_err(r->b, -1, 0, "out of memory");
-		while (r->p < r->end && strchr("+-0123456789.eE", *r->p))
-			adv(r, 1);
-		v->str = bld_strndup(&r->b->a, s, (size_t)(r->p - s));
-		*out = v;
-		return v->str ? ST_OK : bld_err(r->b, -1, 0, "out of memory");
-	}
-	return bld_err(r->b, r->src, r->line, "unexpected character '%c'", *r->p);
-}
-
-int bld_json_parse(struct bld *b, int src, struct jval **root)
-{
-	struct rd r;
-	int st;
-
-	rd_init(&r, b, src);
-	st = jr_value(&r, 0, root);
+	*root = NULL;
+	st = jr_parse(p, n, 1, &used, root, &err);
+	if (st == ST_NOMEM)
+		return bld_err(b, -1, 0, "out of memory");
 	if (st)
-		return st;
-	skip_ws(&r);
-	if (r.p < r.end)
-		return bld_err(b, src, r.line, "content after the JSON value");
+		return bld_err(b, src, err.line, "%s", err.msg);
+	if (jr_depth(*root) > BLD_JSON_DEPTH) {
+		jr_free(*root);
+		*root = NULL;
+		return bld_err(b, src, 1, "nested too deeply");
+	}
+	if (used < n) {
+		for (i = 0; i < used; i++)
+			line += p[i] == '\n';
+		jr_free(*root);
+		*root = NULL;
+		return bld_err(b, src, line, "content after the JSON value");
+	}
 	return ST_OK;
-}
-
-struct jval *bld_json_get(const struct jval *obj, const char *key)
-{
-	size_t i;
-
-	if (!obj || obj->type != J_OBJ)
-		return NULL;
-	for (i = 0; i < obj->n; i++)
-		if (strcmp(obj->key[i], key) == 0)
-			return obj->item[i];
-	return NULL;
 }

@@ -4,6 +4,7 @@
 
 #include "hostport.h"
 #include "punycode.h"
+#include "jsonr.h"
 #include "snap_bld.h"
 #include "span.h"
 #include "status.h"
@@ -301,23 +302,23 @@ int bld_rir(struct bld *b, int src, int layer)
 
 /* ---- RDAP bootstrap (RFC 9224) ---- */
 
-static const char *json_urls(struct bld *b, int src, const struct jval *arr)
+static const char *json_urls(struct bld *b, int src, const struct jr_val *arr)
 {
 	struct buf out;
 	const char *res;
 	size_t i;
 
-	if (!arr || arr->type != J_ARR || arr->n == 0) {
+	if (!arr || arr->type != JR_ARR || arr->n == 0) {
 		bld_err(b, src, arr ? arr->line : 0, "expected an array of URLs");
 		return NULL;
 	}
 	buf_init(&out, BLD_MAX_LINE);
 	for (i = 0; i < arr->n; i++) {
-		const struct jval *u = arr->item[i];
+		const struct jr_val *u = &arr->items[i];
 
-		if (u->type != J_STR || !bld_valid_url(u->str)) {
+		if (u->type != JR_STR || !bld_valid_url(u->str)) {
 			buf_reset(&out);
-			bld_err(b, src, u->line, "bad URL '%s'", u->type == J_STR ? u->str : "?");
+			bld_err(b, src, u->line, "bad URL '%s'", u->type == JR_STR ? u->str : "?");
 			return NULL;
 		}
 		if (out.len)
@@ -333,45 +334,62 @@ static const char *json_urls(struct bld *b, int src, const struct jval *arr)
 
 /* Common frame: date and services; calls back for each (entry, urls). */
 static int bootstrap_walk(struct bld *b, int src,
-                          int (*fn)(struct bld *, int, const struct jval *, const char *, void *),
+                          int (*fn)(struct bld *, int, const struct jr_val *, const char *, void *),
                           void *ctx)
 {
-	struct jval *root, *pub, *svc;
+	struct jr_val *root;
+	const struct jr_val *pub, *svc;
 	size_t i, j;
 	int st = bld_json_parse(b, src, &root);
 
 	if (st)
 		return st;
-	if (root->type != J_OBJ)
-		return bld_err(b, src, root->line, "not a JSON object");
-	pub = bld_json_get(root, "publication");
-	if (!pub || pub->type != J_STR || strlen(pub->str) < 10 || !bld_set_date(b, src, pub->str, 10))
-		return bld_err(b, src, pub ? pub->line : root->line, "no valid \"publication\" date");
-	svc = bld_json_get(root, "services");
-	if (!svc || svc->type != J_ARR)
-		return bld_err(b, src, root->line, "no \"services\" array");
+	if (root->type != JR_OBJ) {
+		st = bld_err(b, src, root->line, "not a JSON object");
+		goto out;
+	}
+	pub = jr_get(root, "publication");
+	if (!pub || pub->type != JR_STR || strlen(pub->str) < 10 ||
+	    !bld_set_date(b, src, pub->str, 10)) {
+		st = bld_err(b, src, pub ? pub->line : root->line, "no valid \"publication\" date");
+		goto out;
+	}
+	svc = jr_get(root, "services");
+	if (!svc || svc->type != JR_ARR) {
+		st = bld_err(b, src, root->line, "no \"services\" array");
+		goto out;
+	}
 	for (i = 0; i < svc->n; i++) {
-		const struct jval *s = svc->item[i], *ent;
+		const struct jr_val *sv = &svc->items[i], *ent;
 		const char *urls;
 
-		if (s->type != J_ARR || s->n != 2 || s->item[0]->type != J_ARR)
-			return bld_err(b, src, s->line, "a service must be [[entries], [URLs]]");
-		ent = s->item[0];
-		urls = json_urls(b, src, s->item[1]);
-		if (!urls)
-			return ST_MALFORMED;
+		if (sv->type != JR_ARR || sv->n != 2 || sv->items[0].type != JR_ARR) {
+			st = bld_err(b, src, sv->line, "a service must be [[entries], [URLs]]");
+			goto out;
+		}
+		ent = &sv->items[0];
+		urls = json_urls(b, src, &sv->items[1]);
+		if (!urls) {
+			st = ST_MALFORMED;
+			goto out;
+		}
 		for (j = 0; j < ent->n; j++) {
-			if (ent->item[j]->type != J_STR)
-				return bld_err(b, src, ent->item[j]->line, "entries must be strings");
-			st = fn(b, src, ent->item[j], urls, ctx);
+			if (ent->items[j].type != JR_STR) {
+				st = bld_err(b, src, ent->items[j].line, "entries must be strings");
+				goto out;
+			}
+			st = fn(b, src, &ent->items[j], urls, ctx);
 			if (st)
-				return st;
+				goto out;
 		}
 	}
-	return ST_OK;
+	st = ST_OK;
+out:
+	jr_free(root);          /* what outlives the walk was copied into the arena */
+	return st;
 }
 
-static int boot_entry(struct bld *b, int src, const struct jval *e, const char *urls, void *ctx)
+static int boot_entry(struct bld *b, int src, const struct jr_val *e, const char *urls, void *ctx)
 {
 	int tab = *(int *)ctx;
 	struct brec *r = bld_rec(b, tab, RT_BOOT, src, e->line);
@@ -437,14 +455,18 @@ static struct b_tld *new_tld(struct bld *b, int src, unsigned long line, const c
 	return t;
 }
 
-static int dns_entry(struct bld *b, int src, const struct jval *e, const char *urls, void *ctx)
+static int dns_entry(struct bld *b, int src, const struct jr_val *e, const char *urls, void *ctx)
 {
 	struct b_tld *t;
+	const char *name;
 
 	(void)ctx;
 	if (!tld_label(e->str, strlen(e->str)))
 		return bld_err(b, src, e->line, "bad TLD '%s'", e->str);
-	t = new_tld(b, src, e->line, e->str);
+	name = bld_strndup(&b->a, e->str, e->len);      /* the JSON tree is freed after the walk */
+	if (!name)
+		return bld_err(b, -1, 0, "out of memory");
+	t = new_tld(b, src, e->line, name);
 	if (!t)
 		return ST_NOMEM;
 	t->rdap = urls;

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t pos = 0, used;
 	struct jr_val *v;
 
-	while (pos < size && jr_parse((const char *)data + pos, size - pos, &used, &v, NULL, 0) ==
+	while (pos < size && jr_parse((const char *)data + pos, size - pos, 1, &used, &v, NULL) ==
 	                         ST_OK) {
 		walk(v);
 		jr_free(v);

@@ -10,10 +10,10 @@
 static struct jr_val *ok(const char *s)
 {
 	struct jr_val *v = NULL;
-	char err[128];
-	int st = jr_parse(s, strlen(s), NULL, &v, err, sizeof(err));
+	struct jr_err err;
+	int st = jr_parse(s, strlen(s), 1, NULL, &v, &err);
 
-	ck_assert_msg(st == ST_OK, "%s: %s", s, err);
+	ck_assert_msg(st == ST_OK, "%s: %s", s, err.msg);
 	return v;
 }
 
@@ -75,12 +75,12 @@ START_TEST(depth_limit)
 		s[JSONR_MAX_DEPTH + i] = ']';
 	}
 	s[2 * JSONR_MAX_DEPTH] = 0;
-	ck_assert_int_eq(jr_parse(s, strlen(s), NULL, &v, NULL, 0), ST_OK);   /* at the limit */
+	ck_assert_int_eq(jr_parse(s, strlen(s), 1, NULL, &v, NULL), ST_OK);   /* at the limit */
 	jr_free(v);
 	memmove(s + 1, s, strlen(s) + 1);
 	s[0] = '[';
 	strcat(s, "]");
-	ck_assert_int_eq(jr_parse(s, strlen(s), NULL, &v, NULL, 0), ST_TOOBIG); /* one deeper */
+	ck_assert_int_eq(jr_parse(s, strlen(s), 1, NULL, &v, NULL), ST_TOOBIG); /* one deeper */
 	ck_assert_ptr_null(v);
 }
 END_TEST
@@ -88,44 +88,48 @@ END_TEST
 struct bad_case {
 	const char *in;
 	int st;
+	const char *msg;
 };
 
 static const struct bad_case bads[] = {
-	{ "", ST_TRUNC },
-	{ "   ", ST_TRUNC },
-	{ "{", ST_TRUNC },
-	{ "[1,", ST_TRUNC },
-	{ "\"abc", ST_TRUNC },
-	{ "{\"a\" 1}", ST_MALFORMED },
-	{ "{1: 2}", ST_MALFORMED },
-	{ "[1 2]", ST_MALFORMED },
-	{ "[1,]", ST_MALFORMED },
-	{ "tru", ST_MALFORMED },
-	{ "nul", ST_MALFORMED },
-	{ "-", ST_MALFORMED },
-	{ "1.", ST_MALFORMED },
-	{ "1e", ST_MALFORMED },
-	{ "\"\\x\"", ST_MALFORMED },
-	{ "\"\\u12\"", ST_MALFORMED },
-	{ "\"\\ud800\"", ST_MALFORMED },
-	{ "\"\\udc00\"", ST_MALFORMED },
-	{ "\"\\ud800\\u0041\"", ST_MALFORMED },
-	{ "\"a\nb\"", ST_MALFORMED },
-	{ "\"\xff\"", ST_MALFORMED },
-	{ "\"\xc0\xaf\"", ST_MALFORMED },
-	{ "'single'", ST_MALFORMED },
-	{ "{\"a\":}", ST_MALFORMED },
+	{ "", ST_TRUNC, "unexpected end of file" },
+	{ "   ", ST_TRUNC, "unexpected end of file" },
+	{ "{", ST_TRUNC, "unexpected end of file" },
+	{ "[1,", ST_TRUNC, "unexpected end of file" },
+	{ "\"abc", ST_TRUNC, "unterminated string" },
+	{ "{\"a\" 1}", ST_MALFORMED, "expected ':'" },
+	{ "{1: 2}", ST_MALFORMED, "expected a member name" },
+	{ "[1 2]", ST_MALFORMED, "expected ',' or ']'" },
+	{ "[1,]", ST_MALFORMED, "unexpected character ']'" },
+	{ "tru", ST_TRUNC, "unexpected end of file" },
+	{ "nul", ST_TRUNC, "unexpected end of file" },
+	{ "trux", ST_MALFORMED, "unexpected character 't'" },
+	{ "-", ST_MALFORMED, "number without digits" },
+	{ "1.", ST_MALFORMED, "no digit after '.'" },
+	{ "1e", ST_MALFORMED, "no digit in the exponent" },
+	{ "\"\\x\"", ST_MALFORMED, "bad escape '\\x'" },
+	{ "\"\\u12\"", ST_MALFORMED, "bad \\u escape" },
+	{ "\"\\ud800\"", ST_MALFORMED, "unpaired surrogate" },
+	{ "\"\\udc00\"", ST_MALFORMED, "unpaired surrogate" },
+	{ "\"\\ud800\\u0041\"", ST_MALFORMED, "unpaired surrogate" },
+	{ "\"a\nb\"", ST_MALFORMED, "control character in a string" },
+	{ "\"\xff\"", ST_MALFORMED, "string too long or not UTF-8" },
+	{ "\"\xc0\xaf\"", ST_MALFORMED, "string too long or not UTF-8" },
+	{ "'single'", ST_MALFORMED, "unexpected character '''" },
+	{ "{\"a\":}", ST_MALFORMED, "unexpected character '}'" },
+	{ "\x01", ST_MALFORMED, "unexpected byte 0x01" },
 };
 
 START_TEST(malformed)
 {
 	const struct bad_case *c = &bads[_i];
 	struct jr_val *v = (struct jr_val *)1;
-	char err[128] = "";
+	struct jr_err err = { 0, 0, "" };
 
-	ck_assert_int_eq(jr_parse(c->in, strlen(c->in), NULL, &v, err, sizeof(err)), c->st);
+	ck_assert_int_eq(jr_parse(c->in, strlen(c->in), 1, NULL, &v, &err), c->st);
 	ck_assert_ptr_null(v);
-	ck_assert_msg(err[0], "no reason for %s", c->in);
+	ck_assert_msg(err.msg[0], "no reason for %s", c->in);
+	ck_assert_str_eq(err.msg, c->msg);
 }
 END_TEST
 
@@ -136,7 +140,7 @@ START_TEST(json_lines)
 	struct jr_val *v;
 
 	while (pos < sizeof(s) - 1) {
-		int st = jr_parse(s + pos, sizeof(s) - 1 - pos, &used, &v, NULL, 0);
+		int st = jr_parse(s + pos, sizeof(s) - 1 - pos, 1, &used, &v, NULL);
 
 		if (st == ST_TRUNC)
 			break;
@@ -149,6 +153,25 @@ START_TEST(json_lines)
 }
 END_TEST
 
+START_TEST(line_numbers)
+{
+	static const char s[] = "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": @\n}";
+	struct jr_val *v;
+	struct jr_err err;
+
+	ck_assert_int_eq(jr_parse(s, 30, 1, NULL, &v, &err), ST_TRUNC);
+	ck_assert_int_eq(jr_parse(s, sizeof(s) - 1, 1, NULL, &v, &err), ST_MALFORMED);
+	ck_assert_uint_eq(err.line, 6);
+	ck_assert_str_eq(err.msg, "unexpected character '@'");
+	v = ok("{\n\"a\": [\n1,\n[2]]}");
+	ck_assert_uint_eq(v->line, 1);
+	ck_assert_uint_eq(jr_get(v, "a")->line, 2);
+	ck_assert_uint_eq(jr_get(v, "a")->items[1].line, 4);
+	ck_assert_uint_eq(jr_depth(v), 3);
+	jr_free(v);
+}
+END_TEST
+
 static Suite *jsonr_suite(void)
 {
 	Suite *s = suite_create("jsonr");
@@ -157,6 +180,7 @@ static Suite *jsonr_suite(void)
 	tcase_add_test(tc, values);
 	tcase_add_test(tc, escapes);
 	tcase_add_test(tc, json_lines);
+	tcase_add_test(tc, line_numbers);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_test(tc, int_limits);
