@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "clock.h"
+#include "socks5.h"
 #include "trail.h"
 
 #define CLI_MAX_SERVERS 8
@@ -46,7 +47,8 @@ struct cli_opts {
 	int retries;            /* -1: default */
 	bool offline;
 	bool iterative;
-	const char *socks5;
+	const char *socks5;     /* --socks5 as given (its password overwritten), NULL: none */
+	struct socks5_proxy proxy;  /* --socks5 parsed (valid when socks5 is set) */
 	const char *data_dir;
 	bool no_color;
 	bool color;             /* decided by cli_setup: a terminal, no NO_COLOR, no --no-color */

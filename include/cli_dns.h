@@ -14,7 +14,9 @@
  * --timeout, --retries (tries per server), --tcp; the trail and its clock from cli_setup().
  * With --iterative, the root hints come from `hints` (a command's --hints FILE; may be
  * NULL), else $MXTRACE_ROOT_HINTS, else CLI_ROOT_HINTS. `step` names the trail records.
- * Refuses --offline (DNS needs packets) and --socks5 (not for DNS) with a message.
+ * With --socks5 every exchange goes over TCP through the proxy (the servers are still
+ * --server or resolv.conf; a loopback one gets a warning: through the proxy it is the
+ * proxy host's own). Refuses --offline (DNS needs packets) with a message.
  * Returns 0 or an exit code.
  */
 int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step, const char *hints,

@@ -66,6 +66,9 @@ struct dns_stub_conf {
 	struct trail *trail;      /* one record per datagram / TCP exchange; may be NULL */
 	const struct clock *rec_clock; /* for trail times; NULL: the loop's clock */
 	const char *step;         /* trail "step"; NULL: "dns" */
+	const struct socks5_proxy *socks5;  /* every exchange over TCP through this SOCKS5
+	                             proxy (servers by address: nothing is resolved outside
+	                             it); NULL: direct. Copied by dns_stub_new */
 };
 
 /* The outcome of one lookup. Everything in it is borrowed for the duration of the callback. */

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "loop.h"
+#include "socks5.h"
 
 /*
  * Only this module (with the loop) opens sockets. Two kinds of transaction, each an opaque
@@ -121,8 +122,19 @@ enum net_frame net_frame_eof(const uint8_t *data, size_t len, bool eof, size_t *
 enum net_frame net_frame_lines(const uint8_t *data, size_t len, bool eof, size_t *msg_len,
                                void *arg);
 
+/*
+ * Through a SOCKS5 proxy (RFC 1928, `socks5` set): the socket connects to the proxy, sends
+ * the method selection (no authentication, plus RFC 1929 username/password when the proxy
+ * has credentials), authenticates if the proxy chose that, and asks it to CONNECT to the
+ * target: `target_host` by name (ATYP 3: the proxy resolves it, nothing is looked up here)
+ * or else `server` by address (ATYP 1/4). Every reply is validated and read exactly to its
+ * end, so not one byte of the tunnelled stream is consumed by the handshake. The
+ * connection deadline covers the proxy's connection and the whole handshake (the target
+ * is connected when the proxy says so); the overall deadline covers everything. After
+ * success the stream behaves exactly as a direct one (write, framing, ceiling).
+ */
 struct net_tcp_req {
-	struct net_addr server;
+	struct net_addr server;  /* the peer; with socks5 and target_host, unused */
 	const uint8_t *msg;      /* request written after connecting (copied; may be empty) */
 	size_t len;
 	uint64_t connect_timeout_ms; /* deadline for the connection; 0: only the overall one */
@@ -130,6 +142,10 @@ struct net_tcp_req {
 	size_t max_bytes;        /* receive ceiling; 0 means 1 MiB. More gives ST_TOOBIG */
 	net_frame_fn frame;      /* required */
 	void *frame_arg;
+	const struct socks5_proxy *socks5;  /* NULL: direct. Used during _start only */
+	const char *target_host; /* with socks5: a host name (<= 255 bytes, LDH) for the proxy
+	                            to connect to; NULL: connect to `server`'s address */
+	int target_port;         /* with target_host: 1..65535 */
 };
 
 struct net_tcp_result {
@@ -137,8 +153,18 @@ struct net_tcp_result {
 	                            refused), ST_CLOSED (EOF or reset before a complete frame),
 	                            ST_TOOBIG, ST_MALFORMED (framing said BAD), ST_IO */
 	int sys_errno;
-	const char *phase;       /* where it ended: "connect", "write", "read", "done" */
-	bool connected;
+	const char *phase;       /* where it ended: "connect", "socks5-greeting", "socks5-auth",
+	                            "socks5-connect" (the three handshake steps), "write",
+	                            "read", "done" */
+	bool connected;          /* to the target (through a proxy: its CONNECT succeeded) */
+	bool proxied;            /* the request named a SOCKS5 proxy */
+	bool proxy_connected;    /* the TCP connection to the proxy was made */
+	int socks5_rep;          /* REP of the proxy's CONNECT reply, -1 if none came */
+	const char *proxy_error; /* the proxy part failed (connecting to it, or the handshake):
+	                            why, for people ("proxy refused: connection not allowed by
+	                            ruleset"); NULL otherwise. status says the class: ST_REFUSED,
+	                            ST_TIMEOUT, ST_CLOSED, ST_MALFORMED (not SOCKS5, or broke
+	                            it), ST_UNSUPPORTED, ST_IO */
 	const uint8_t *data;     /* everything received, also on failure (partial WHOIS text) */
 	size_t len;
 	size_t msg_len;          /* ST_OK: the frame's length within data */
@@ -151,8 +177,10 @@ struct net_tcp_result {
 struct net_tcp;
 typedef void (*net_tcp_fn)(const struct net_tcp_result *r, void *arg);
 
-/* Start a TCP exchange (non-blocking connect with its deadline, full write, framed read,
- * overall deadline). *out (may be NULL) receives a handle for net_tcp_cancel(). */
+/* Start a TCP exchange (non-blocking connect with its deadline, the SOCKS5 handshake when
+ * asked, full write, framed read, overall deadline). ST_INVAL also for a target the proxy
+ * cannot be asked for (bad name, port) or credentials longer than RFC 1929 allows. *out
+ * (may be NULL) receives a handle for net_tcp_cancel(). */
 int net_tcp_start(struct loop *l, const struct net_tcp_req *req, net_tcp_fn done, void *arg,
                   struct net_tcp **out);
 /* Free t without calling its callback (see the contract above). */

@@ -34,6 +34,8 @@ struct trail_rec {
 	const char *cause;      /* what caused it: "mx exchange of example.com", a referral */
 	int mismatches;         /* replies dropped because they did not match, -1 unknown */
 	const char *note;       /* free text (escaped) */
+	const char *proxy;      /* "socks5 192.0.2.9:1080" when the exchange went through a
+	                           proxy (never credentials); server/port are then the target */
 };
 
 /*

@@ -49,6 +49,15 @@ int whois_query_line(const struct wtab *t, const char *server, enum whois_qkind 
 /* True for loopback, unspecified, private (RFC 1918, fc00::/7), link-local and multicast
  * addresses, and IPv4-mapped forms of those: never a referral target by default. */
 bool whois_addr_private(int family, const uint8_t *addr);
+/*
+ * True for host names that mean loopback or an address without looking like one: localhost,
+ * *.localhost (RFC 6761), ip6-localhost, ip6-loopback, and names whose last label is all
+ * digits or 0x-hex, which inet_aton(3) reads as an address (127.1, 2130706433, 0x7f.1;
+ * no TLD is numeric). Through a proxy the address of a referral target is never seen, so
+ * such names are refused instead. (Dotted-quad literals also answer true: callers check
+ * literals by address first.)
+ */
+bool whois_name_private(const char *host);
 
 /* ---- routing ---- */
 
@@ -72,7 +81,8 @@ typedef int (*whois_route_fn)(void *ctx, enum whois_qkind kind, const char *quer
 
 struct whois_engine_conf {
 	const struct wtab *tab;           /* required; borrowed */
-	struct dns_stub *dns;             /* resolves WHOIS server names; required, borrowed */
+	struct dns_stub *dns;             /* resolves WHOIS server names; borrowed; required
+	                                     unless socks5 is set */
 	struct trail *trail;              /* one record per exchange; may be NULL */
 	const struct clock *rec_clock;    /* wall time for trail records; NULL: system clock */
 	const char *step;                 /* trail step prefix; NULL: "whois" */
@@ -91,6 +101,9 @@ struct whois_engine_conf {
 	uint64_t connect_timeout_ms;      /* 0: WHOIS_CONNECT_TIMEOUT_MS */
 	uint64_t total_timeout_ms;        /* 0: WHOIS_TOTAL_TIMEOUT_MS */
 	const char *client_tag;           /* NULL: WHOIS_CLIENT_TAG */
+	const struct socks5_proxy *socks5; /* every hop through this SOCKS5 proxy, servers
+	                                     named to it (ATYP 3): the proxy resolves them and
+	                                     no DNS lookup is made here; NULL: direct. Copied */
 };
 
 /* What happened on one hop. */
@@ -98,7 +111,9 @@ struct whois_hop {
 	char server[HOSTPORT_MAX_HOST];
 	int port;
 	bool rwhois;                      /* spoken as an RWhois session */
-	char addr[NET_ADDR_STRLEN];       /* address connected to, "" if none */
+	char addr[NET_ADDR_STRLEN];       /* address connected to, "" if none (also when a
+	                                     proxy resolved the name) */
+	char proxy[SOCKS5_LABEL_MAX];     /* "socks5 HOST:PORT" when through a proxy, else "" */
 	char query[WHOIS_QUERY_MAX];      /* the exact line sent, without CRLF */
 	char reason[256];                 /* why this hop was taken */
 	int status;                       /* exchange: ST_OK, ST_TIMEOUT, ST_REFUSED, ST_CLOSED,

@@ -55,6 +55,7 @@ static void write_json(struct trail *t, const struct trail_rec *r, const char *w
 	kstr_opt(&j, "server", r->server);
 	kint_opt(&j, "port", r->port);
 	kstr_opt(&j, "server_name", r->server_name);
+	kstr_opt(&j, "proxy", r->proxy);
 	kint_opt(&j, "src_port", r->src_port);
 	kstr_opt(&j, "qname", r->qname);
 	kstr_opt(&j, "qtype", r->qtype);
@@ -111,7 +112,8 @@ static void write_human(struct trail *t, const struct trail_rec *r)
 		buf_adds(&b, "no reply from ");
 	if (r->server_name) {
 		san(&b, r->server_name);
-		buf_addc(&b, '/');
+		if (r->server)
+			buf_addc(&b, '/');
 	}
 	if (r->server)
 		san(&b, r->server);
@@ -121,6 +123,10 @@ static void write_human(struct trail *t, const struct trail_rec *r)
 		buf_adds(&b, "(");
 		san(&b, r->proto);
 		buf_adds(&b, ")");
+	}
+	if (r->proxy) {
+		buf_adds(&b, " via ");
+		san(&b, r->proxy);
 	}
 	buf_printf(&b, " in %llu ms", (unsigned long long)r->elapsed_ms);
 	if (r->bytes_out >= 0)

@@ -66,7 +66,9 @@ static const char global_help[] =
 	"  --retries N       tries per server\n"
 	"  --offline         send no packet: bundled snapshots only\n"
 	"  --iterative       resolve from the root hints instead of a recursive server\n"
-	"  --socks5 HOST:PORT  send TCP through a SOCKS5 proxy\n"
+	"  --socks5 [USER:PASS@]HOST[:PORT]  everything through a SOCKS5 proxy (port 1080):\n"
+	"                    DNS over TCP to --server via the proxy, WHOIS server names\n"
+	"                    resolved by the proxy; no UDP. HOST is an IP address or localhost\n"
 	"  --data DIR        use the snapshots in DIR (also MXTRACE_DATA)\n"
 	"  --no-color        no colour (also NO_COLOR)\n"
 	"  --help            this help\n";
@@ -115,6 +117,19 @@ static int parse_int_opt(const char *cmd, const char *name, const char *arg, int
 	return 0;
 }
 
+/* Overwrite the password of "USER:PASS@HOST" in place so that ps(1) and /proc no longer
+ * show it (as curl does); the parsed copy is in cli_opts.proxy. */
+static void hide_password(char *arg)
+{
+	char *at = strrchr(arg, '@'), *colon;
+
+	if (!at)
+		return;
+	colon = memchr(arg, ':', (size_t)(at - arg));
+	if (colon)
+		memset(colon + 1, '*', (size_t)(at - colon - 1));
+}
+
 static int global_opt(const char *cmd, int c, const char *arg, struct cli_opts *o)
 {
 	int64_t ms;
@@ -135,7 +150,16 @@ static int global_opt(const char *cmd, int c, const char *arg, struct cli_opts *
 	case OPT_RETRIES: return parse_int_opt(cmd, "--retries", arg, 20, &o->retries);
 	case OPT_OFFLINE: o->offline = true; return 0;
 	case OPT_ITERATIVE: o->iterative = true; return 0;
-	case OPT_SOCKS5: o->socks5 = arg; return 0;
+	case OPT_SOCKS5: {
+		const char *why = "";
+
+		/* The reason never quotes arg: it may hold the password. */
+		if (socks5_spec_parse(arg, getenv("MXTRACE_SOCKS5_PASSWORD"), &o->proxy, &why) !=
+		    ST_OK)
+			return cli_usage_error(cmd, "--socks5 [USER:PASS@]HOST[:PORT]: %s", why);
+		o->socks5 = arg;
+		return 0;
+	}
 	case OPT_DATA: o->data_dir = arg; return 0;
 	case OPT_NO_COLOR: o->no_color = true; return 0;
 	case OPT_HELP: o->help = true; return 0;
@@ -194,6 +218,8 @@ int cli_parse(int argc, char **argv, const struct option *extra, const char *ext
 		r = fn ? fn(c, optarg, ctx) : -1;
 		if (r == -1)
 			r = global_opt(cmd, c, optarg, o);
+		if (c == OPT_SOCKS5 && optarg)
+			hide_password(optarg);
 		if (r == -1)
 			return cli_usage_error(cmd, "unexpected option");
 		if (r)

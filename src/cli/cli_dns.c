@@ -1,4 +1,5 @@
 /* Resolver settings and name parsing for the commands that send DNS queries. */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,28 @@ static int load_hints(const char *cmd, const char *hints, struct dns_stub_conf *
 	return 0;
 }
 
+/* A loopback DNS server through a proxy is the proxy host's loopback, not ours. */
+static void warn_loopback(const char *cmd, const struct dns_stub_conf *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nservers; i++) {
+		const struct sockaddr *sa = (const struct sockaddr *)&conf->servers[i].ss;
+		char ip[NET_ADDR_STRLEN];
+		bool lo;
+
+		if (sa->sa_family == AF_INET)
+			lo = ((const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr)[0] == 127;
+		else
+			lo = IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+		if (!lo)
+			continue;
+		net_addr_ip(&conf->servers[i], ip, sizeof(ip));
+		log_msg(LOG_WARN, "%s: DNS server %s is a loopback address: through --socks5 it is "
+		        "the proxy host's own loopback", cmd, ip);
+	}
+}
+
 int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step, const char *hints,
                  struct dns_stub_conf *conf)
 {
@@ -46,8 +69,6 @@ int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step, const ch
 		log_msg(LOG_ERROR, "%s: --offline sends no packet, and DNS lookups need some", cmd);
 		return EXIT_UNAVAILABLE;
 	}
-	if (o->socks5)
-		return cli_usage_error(cmd, "--socks5 carries TCP only; DNS goes to --server");
 	if (o->iterative && o->nservers > 0)
 		return cli_usage_error(cmd, "--iterative asks the authoritative servers itself; "
 		                       "it takes no --server");
@@ -94,6 +115,11 @@ int cli_dns_conf(const char *cmd, struct cli_opts *o, const char *step, const ch
 	if (o->retries >= 0)
 		conf->attempts = o->retries > 0 ? (unsigned)o->retries : 1;
 	conf->tcp_only = o->tcp;
+	if (o->socks5) {
+		conf->socks5 = &o->proxy;            /* copied by dns_stub_new */
+		conf->tcp_only = true;
+		warn_loopback(cmd, conf);
+	}
 	conf->trail = &o->trail;
 	conf->rec_clock = &o->clock;
 	conf->step = step;

@@ -287,7 +287,9 @@ int cmd_trace(int argc, char **argv)
 		}
 		memset(&wc, 0, sizeof(wc));
 		wc.tab = tab;
-		wc.dns = dns;
+		/* Through a proxy WHOIS servers are named to it: no DNS lookup for them. */
+		wc.dns = o.socks5 ? NULL : dns;
+		wc.socks5 = o.socks5 ? &o.proxy : NULL;
 		wc.trail = &o.trail;
 		wc.rec_clock = &o.clock;
 		wc.step = "trace-whois";

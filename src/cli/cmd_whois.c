@@ -75,7 +75,8 @@ static const char whois_help[] =
 	"  --no-referrals    ask the first server only\n"
 	"  --allow-private-referrals  follow referrals to loopback/private/link-local addresses\n"
 	"  --dns-server ADDR[:PORT]  DNS server for WHOIS server names (repeatable; default:\n"
-	"                    /etc/resolv.conf)\n"
+	"                    /etc/resolv.conf). With --socks5 no DNS is used: the proxy\n"
+	"                    resolves the names\n"
 	"  --max-hops N      servers asked per lookup (default 6, at most 16)\n"
 	"  --timeout MS      per hop: connect and answer (default 15000)\n"
 	"  --total-timeout MS  per lookup, DNS included (default 60000)\n"
@@ -410,8 +411,9 @@ static void print_hop_line(FILE *out, size_t i, const struct whois_hop *h)
 	else
 		snprintf(state, sizeof(state), "%s%s", whois_hop_status_name(h->status),
 		         h->partial ? ", answer cut" : "");
-	fprintf(out, "  %zu. %s:%d%s%s%s%s  \"%s\"\n", i + 1, h->server, h->port,
-	        h->rwhois ? " (rwhois)" : "", h->addr[0] ? " at " : "", h->addr, "", h->query);
+	fprintf(out, "  %zu. %s:%d%s%s%s%s%s  \"%s\"\n", i + 1, h->server, h->port,
+	        h->rwhois ? " (rwhois)" : "", h->addr[0] ? " at " : "", h->addr,
+	        h->proxy[0] ? " via " : "", h->proxy, h->query);
 	fprintf(out, "     %s; %zu bytes out, %zu in, %llu ms\n", state, h->bytes_out, h->bytes_in,
 	        (unsigned long long)h->elapsed_ms);
 	fprintf(out, "     why: %s\n", h->reason);
@@ -617,7 +619,12 @@ static int run_lookups(struct cli_opts *o, struct whois_cli *w, char **queries, 
 		wc.server = hp.host;
 		wc.server_port = hp.port;
 	}
-	rc = dns_servers(w, &dc);
+	if (o->socks5 && w->ndns > 0) {
+		snap_free(snap);
+		return cli_usage_error("whois", "--dns-server is not used with --socks5: the proxy "
+		                       "resolves WHOIS server names");
+	}
+	rc = o->socks5 ? 0 : dns_servers(w, &dc);
 	if (rc) {
 		snap_free(snap);
 		return rc;
@@ -638,10 +645,12 @@ static int run_lookups(struct cli_opts *o, struct whois_cli *w, char **queries, 
 	dc.step = "dns-whois";
 	if (o->retries >= 0)
 		dc.attempts = (unsigned)o->retries;
-	if (dns_stub_new(l, &dc, &dns) != ST_OK)
+	/* Through a proxy the engine names servers to it: no resolver exists, nothing leaks. */
+	if (!o->socks5 && dns_stub_new(l, &dc, &dns) != ST_OK)
 		goto out;
 	wc.tab = tab;
 	wc.dns = dns;
+	wc.socks5 = o->socks5 ? &o->proxy : NULL;
 	if (snap) {
 		wc.route = whois_route_snap;
 		wc.route_ctx = snap;

@@ -101,6 +101,7 @@ struct query {
 	struct match_ctx mctx;
 	uint8_t wire[2 + DNS_QUERY_MAX];   /* 2-byte TCP prefix, then the query */
 	size_t qlen;
+	char proxy_err[128];             /* the last proxy failure, for the detail */
 	/* progress */
 	unsigned exchanges;
 	unsigned hops;
@@ -110,6 +111,8 @@ struct query {
 struct dns_stub {
 	struct loop *loop;
 	struct dns_stub_conf conf;
+	struct socks5_proxy socks5;      /* conf.socks5 points here when set */
+	char proxy_label[SOCKS5_LABEL_MAX];   /* "socks5 HOST:PORT" for the trail, or "" */
 	struct server_state srv[DNS_STUB_MAX_SERVERS];
 	struct query *inflight;
 	struct dns_lookup *lookups;
@@ -235,6 +238,13 @@ int dns_stub_new(struct loop *l, const struct dns_stub_conf *conf, struct dns_st
 		return ST_NOMEM;
 	s->loop = l;
 	s->conf = *conf;
+	if (conf->socks5) {
+		/* A proxy carries TCP only: every exchange is a TCP one (no UDP ever leaves). */
+		s->socks5 = *conf->socks5;
+		s->conf.socks5 = &s->socks5;
+		s->conf.tcp_only = true;
+		socks5_label(&s->socks5, s->proxy_label, sizeof(s->proxy_label));
+	}
 	if (!s->conf.timeout_ms)
 		s->conf.timeout_ms = DNS_STUB_TIMEOUT_MS;
 	if (s->conf.timeout_ms > DNS_STUB_MAX_TIMEOUT_MS)
@@ -345,6 +355,7 @@ static void trail_exchange(struct query *q, const struct xinfo *x)
 	r.cause = q->cause;
 	r.mismatches = x->mismatches;
 	r.note = note[0] ? note : NULL;
+	r.proxy = s->proxy_label[0] ? s->proxy_label : NULL;
 	trail_write(s->conf.trail, &r);
 }
 
@@ -507,6 +518,8 @@ static void query_fail_all(struct query *q)
 		                         dns_outcome_str(q->srv_fail[i]), q->sv[i].text, q->srv_tries[i],
 		                         q->srv_tries[i] == 1 ? "y" : "ies");
 	}
+	if (q->proxy_err[0] && used < sizeof(detail))
+		snprintf(detail + used, sizeof(detail) - used, "; %s", q->proxy_err);
 	{
 		struct dns_result r;
 
@@ -628,7 +641,7 @@ static void tcp_done(const struct net_tcp_result *res, void *arg)
 {
 	struct query *q = arg;
 	struct xinfo x;
-	char note[96];
+	char note[192];
 
 	q->tcp = NULL;
 	memset(&x, 0, sizeof(x));
@@ -642,24 +655,30 @@ static void tcp_done(const struct net_tcp_result *res, void *arg)
 		handle_reply(q, res->data + 2, res->msg_len - 2, "tcp", &x);
 		return;
 	}
-	snprintf(note, sizeof(note), "%s during %s", status_str(res->status), res->phase);
+	if (res->proxy_error) {
+		snprintf(note, sizeof(note), "%s (%s)", res->proxy_error, res->phase);
+		snprintf(q->proxy_err, sizeof(q->proxy_err), "%s", res->proxy_error);
+	}
+	else
+		snprintf(note, sizeof(note), "%s during %s", status_str(res->status), res->phase);
 	x.note = note;
 	if (res->status == ST_TIMEOUT) {
 		x.outcome = "timeout";
 		trail_exchange(q, &x);
 		server_failed(q, DNS_TIMEOUT, false);
 		set_retry(q, "TCP timeout from");
-	} else if (res->status == ST_MALFORMED) {
+	} else if (res->status == ST_MALFORMED && !res->proxy_error) {
 		x.outcome = "malformed";
 		snprintf(note, sizeof(note), "TCP length prefix below 12");
 		trail_exchange(q, &x);
 		server_failed(q, DNS_MALFORMED, true);
 		set_retry(q, "malformed TCP reply from");
 	} else {
-		x.outcome = "network-error";
+		x.outcome = res->proxy_error ? "proxy-error" : "network-error";
 		trail_exchange(q, &x);
 		server_failed(q, DNS_NETWORK, true);
-		set_retry(q, res->status == ST_CLOSED ? "connection closed by" :
+		set_retry(q, res->proxy_error ? "proxy failure reaching" :
+		          res->status == ST_CLOSED ? "connection closed by" :
 		          res->status == ST_REFUSED ? "connection refused by" : "network error with");
 	}
 	query_step(q);
@@ -679,6 +698,7 @@ static int start_exchange(struct query *q, bool tcp)
 	st = build_query(q);
 	if (st != ST_OK)
 		return st;
+	tcp = tcp || s->conf.socks5;           /* never a datagram around the proxy */
 	memset(&q->mctx, 0, sizeof(q->mctx));
 	q->mctx.q = q;
 	q->started_wall = rec_wall(s);
@@ -697,6 +717,7 @@ static int start_exchange(struct query *q, bool tcp)
 		req.timeout_ms = t * TCP_TIMEOUT_FACTOR;
 		req.max_bytes = 2 + DNS_MAX_MSG;
 		req.frame = net_frame_dns;
+		req.socks5 = s->conf.socks5;
 		s->stats.tcp++;
 		return net_tcp_start(s->loop, &req, tcp_done, q, &q->tcp);
 	} else {

@@ -51,6 +51,8 @@ struct whois_engine {
 	struct whois_stats stats;
 	struct dns_lookup *warm[WARM_MAX];  /* whois_engine_warm() queries in flight */
 	bool warmed;
+	struct socks5_proxy socks5;         /* conf.socks5 points here when set */
+	char proxy_label[SOCKS5_LABEL_MAX];
 };
 
 /* Where the next hop goes. */
@@ -76,6 +78,7 @@ struct whois_job {
 	bool dq_aaaa;
 	struct net_tcp *tcp;
 	struct net_addr addr;
+	bool by_name;                       /* through the proxy by name: addr is unset */
 	uint64_t deadline;
 	int64_t hop_wall;
 	bool done_ready;                    /* kick delivers a finished result */
@@ -144,13 +147,18 @@ int whois_engine_new(struct loop *l, const struct whois_engine_conf *conf, struc
 	const char *step;
 
 	*out = NULL;
-	if (!l || !conf || !conf->tab || !conf->dns)
+	if (!l || !conf || !conf->tab || (!conf->dns && !conf->socks5))
 		return ST_INVAL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return ST_NOMEM;
 	e->loop = l;
 	e->conf = *conf;
+	if (conf->socks5) {
+		e->socks5 = *conf->socks5;
+		e->conf.socks5 = &e->socks5;
+		socks5_label(&e->socks5, e->proxy_label, sizeof(e->proxy_label));
+	}
 	if (conf->server) {
 		snprintf(e->server, sizeof(e->server), "%s", conf->server);
 		e->conf.server = e->server;
@@ -288,8 +296,8 @@ void whois_engine_warm(struct whois_engine *e, const char *cause)
 {
 	size_t i;
 
-	if (!e || e->warmed)
-		return;
+	if (!e || e->warmed || e->conf.socks5 || !e->conf.dns)
+		return;                         /* through a proxy the proxy resolves the names */
 	e->warmed = true;
 	if (!cause)
 		cause = "warm-up: address of a WHOIS server, resolved ahead";
@@ -511,7 +519,8 @@ static bool visited(const struct whois_result *r, const char *host, int port, co
 	return false;
 }
 
-static void trail_hop(struct whois_job *j, const struct whois_hop *h, int src_port)
+static void trail_hop(struct whois_job *j, const struct whois_hop *h, int src_port,
+                      bool proxy_failed)
 {
 	struct whois_engine *e = j->e;
 	struct trail_rec rec;
@@ -536,6 +545,8 @@ static void trail_hop(struct whois_job *j, const struct whois_hop *h, int src_po
 	rec.elapsed_ms = h->elapsed_ms;
 	if (h->answer && h->status == ST_OK)
 		outcome = whois_state_name(h->answer->state);
+	else if (proxy_failed && h->status != ST_TIMEOUT)
+		outcome = "proxy-error";
 	else if (h->status == ST_TIMEOUT)
 		outcome = "timeout";
 	else if (h->status == ST_REFUSED)
@@ -550,6 +561,7 @@ static void trail_hop(struct whois_job *j, const struct whois_hop *h, int src_po
 	snprintf(cause, sizeof(cause), "%s; %s", j->cause, h->reason);
 	rec.cause = cause;
 	rec.note = h->detail[0] ? h->detail : NULL;
+	rec.proxy = h->proxy[0] ? h->proxy : NULL;
 	trail_write(e->conf.trail, &rec);
 }
 
@@ -662,7 +674,10 @@ static void tcp_done(const struct net_tcp_result *res, void *arg)
 	e->stats.exchanges++;
 	e->stats.bytes_in += res->len;
 	e->stats.bytes_out += res->bytes_out;
-	if (res->status != ST_OK)
+	if (res->proxy_error)
+		snprintf(h->detail, sizeof(h->detail), "%.128s (%s after %llu ms)", res->proxy_error,
+		         res->phase ? res->phase : "exchange", (unsigned long long)res->elapsed_ms);
+	else if (res->status != ST_OK)
 		snprintf(h->detail, sizeof(h->detail), "%s during %s after %llu ms, %zu bytes received",
 		         status_str(res->status), res->phase ? res->phase : "exchange",
 		         (unsigned long long)res->elapsed_ms, res->len);
@@ -686,7 +701,7 @@ static void tcp_done(const struct net_tcp_result *res, void *arg)
 		if (res->status == ST_OK)
 			xcache_put(e, h, res->data, res->len);
 	}
-	trail_hop(j, h, res->src_port);
+	trail_hop(j, h, res->src_port, res->proxy_error != NULL);
 	if (res->status != ST_OK) {
 		note(j->r, "%s:%d: %s", h->server, h->port, h->detail);
 		if (!h->answer || res->status == ST_TIMEOUT || res->status == ST_TOOBIG) {
@@ -710,8 +725,19 @@ static void connect_hop(struct whois_job *j)
 	uint64_t now = loop_now(e->loop), left;
 	int st;
 
-	net_addr_fmt(&j->addr, h->addr, sizeof(h->addr));
-	if (j->t.referral && !e->conf.allow_private) {
+	if (j->by_name) {
+		/* The proxy resolves the name: its address is never seen here, so what the
+		 * address check cannot catch is refused by name. */
+		if (j->t.referral && !e->conf.allow_private && whois_name_private(h->server)) {
+			hop_failed(j, ST_REFUSED, "referral target %s names loopback or an address "
+			           "that the proxy would resolve: refused (--allow-private-referrals)",
+			           h->server);
+			return;
+		}
+	} else {
+		net_addr_fmt(&j->addr, h->addr, sizeof(h->addr));
+	}
+	if (!j->by_name && j->t.referral && !e->conf.allow_private) {
 		const struct sockaddr *sa = (const struct sockaddr *)&j->addr.ss;
 		const uint8_t *ab = sa->sa_family == AF_INET ?
 		        (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr :
@@ -731,7 +757,16 @@ static void connect_hop(struct whois_job *j)
 	left = j->deadline - now;
 	snprintf(msg, sizeof(msg), "%s\r\n", h->query);
 	memset(&req, 0, sizeof(req));
-	req.server = j->addr;
+	if (j->by_name) {
+		req.target_host = h->server;
+		req.target_port = h->port;
+	} else {
+		req.server = j->addr;
+	}
+	if (e->conf.socks5) {
+		req.socks5 = e->conf.socks5;
+		snprintf(h->proxy, sizeof(h->proxy), "%s", e->proxy_label);
+	}
 	req.msg = (const uint8_t *)msg;
 	req.len = strlen(msg);
 	req.connect_timeout_ms = e->conf.connect_timeout_ms < left ? e->conf.connect_timeout_ms : left;
@@ -836,6 +871,7 @@ static void start_hop(struct whois_job *j)
 		return;
 	}
 	/* an address literal needs no DNS */
+	j->by_name = false;
 	snprintf(ip, sizeof(ip), "%s", h->server);
 	if (net_addr_from_ip(ip, h->port, &j->addr) == ST_OK) {
 		connect_hop(j);
@@ -843,6 +879,17 @@ static void start_hop(struct whois_job *j)
 	}
 	if (dns_name_from_text(h->server, strlen(h->server), &nm, &why) != ST_OK) {
 		hop_failed(j, ST_INVAL, "not a host name: %s", why ? why : "?");
+		return;
+	}
+	if (e->conf.socks5) {
+		/* named to the proxy (ATYP 3): no DNS query for a WHOIS server leaves here */
+		if (!hostname_valid(h->server, strlen(h->server))) {
+			hop_failed(j, ST_INVAL, "not a host name the proxy can be asked for");
+			return;
+		}
+		memset(&j->addr, 0, sizeof(j->addr));
+		j->by_name = true;
+		connect_hop(j);
 		return;
 	}
 	j->dq_aaaa = false;

@@ -192,3 +192,37 @@ bool whois_addr_private(int family, const uint8_t *a)
 	       (a[0] == 169 && a[1] == 254) ||                      /* link-local */
 	       a[0] >= 224;                                         /* multicast, reserved */
 }
+
+bool whois_name_private(const char *host)
+{
+	size_t n = strlen(host), i, dot = 0;
+	const char *last;
+	bool digits = true;
+
+	if (n && host[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return true;
+	/* names every resolver maps to loopback: RFC 6761 §6.3, and Debian's /etc/hosts */
+	if ((n == 9 && ascii_nieq(host, "localhost", 9)) ||
+	    (n > 10 && ascii_nieq(host + n - 10, ".localhost", 10)) ||
+	    (n == 13 && ascii_nieq(host, "ip6-localhost", 13)) ||
+	    (n == 12 && ascii_nieq(host, "ip6-loopback", 12)))
+		return true;
+	for (i = 0; i < n; i++)
+		if (host[i] == '.')
+			dot = i + 1;
+	last = host + dot;
+	/* inet_aton(3) forms: 127.1, 2130706433, 0x7f.1: a last label a resolver reads as a
+	 * number (no TLD is numeric, RFC 3696 §2) */
+	if (n - dot >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')) {
+		for (i = dot + 2; i < n; i++)
+			if (!((host[i] >= '0' && host[i] <= '9') || (host[i] >= 'a' && host[i] <= 'f') ||
+			      (host[i] >= 'A' && host[i] <= 'F')))
+				return false;
+		return true;
+	}
+	for (i = dot; i < n; i++)
+		digits = digits && host[i] >= '0' && host[i] <= '9';
+	return digits;
+}

@@ -90,6 +90,8 @@ void whois_result_json(const struct whois_result *r, struct json *j)
 		json_kint(j, "port", h->port);
 		json_kstr(j, "protocol", h->rwhois ? "rwhois" : "whois");
 		json_kstr(j, "address", h->addr[0] ? h->addr : NULL);
+		if (h->proxy[0])
+			json_kstr(j, "proxy", h->proxy);
 		json_kstr(j, "query", h->query);
 		json_kstr(j, "reason", h->reason);
 		json_kstr(j, "status", whois_hop_status_name(h->status));

@@ -342,9 +342,33 @@ void net_udp_cancel(struct net_udp *u)
 
 /* ---- TCP ---- */
 
-enum tcp_phase { TCP_CONNECT, TCP_WRITE, TCP_READ };
+enum tcp_phase { TCP_CONNECT, TCP_SOCKS_GREET, TCP_SOCKS_AUTH, TCP_SOCKS_CONNECT, TCP_WRITE,
+	         TCP_READ };
 
-static const char *const phase_names[] = { "connect", "write", "read" };
+static const char *const phase_names[] = {
+	"connect", "socks5-greeting", "socks5-auth", "socks5-connect", "write", "read"
+};
+
+/* What a handshake step is called in messages ("during the SOCKS5 greeting"). */
+static const char *const step_names[] = {
+	"connection", "SOCKS5 greeting", "SOCKS5 authentication", "SOCKS5 CONNECT request"
+};
+
+/* The SOCKS5 part of a stream: the messages to send, and the reply being read. */
+struct tcp_socks {
+	uint8_t greeting[SOCKS5_GREETING_MAX];
+	size_t greeting_len;
+	uint8_t auth[SOCKS5_AUTH_MAX];       /* holds the password: wiped when sent or freed */
+	size_t auth_len;
+	uint8_t request[SOCKS5_REQUEST_MAX];
+	size_t request_len;
+	const uint8_t *out;                  /* the message being written */
+	size_t out_len, out_off;
+	bool reading;                        /* written; reading the reply */
+	uint8_t in[SOCKS5_REPLY_MAX];
+	size_t in_len;
+	char err[128];
+};
 
 struct net_tcp {
 	struct loop *loop;
@@ -363,9 +387,18 @@ struct net_tcp {
 	uint64_t connect_deadline;   /* 0: none */
 	uint64_t deadline;
 	int fail_st;
+	struct tcp_socks *socks;     /* NULL: direct */
 	struct net_tcp_result res;
 	bool in_cb;
 };
+
+static void socks_free(struct tcp_socks *k)
+{
+	if (!k)
+		return;
+	explicit_bzero(k->auth, sizeof(k->auth));
+	free(k);
+}
 
 static void tcp_free(struct net_tcp *t)
 {
@@ -375,7 +408,33 @@ static void tcp_free(struct net_tcp *t)
 		close(t->fd);
 	free(t->msg);
 	buf_reset(&t->in);
+	socks_free(t->socks);
 	free(t);
+}
+
+/* Why the proxy part failed when the reply parser did not say (connect, timeout, EOF). */
+static void socks_default_error(struct net_tcp *t, int st, int err)
+{
+	struct tcp_socks *k = t->socks;
+	const char *step = step_names[t->phase];
+
+	if (t->phase == TCP_CONNECT) {
+		if (st == ST_TIMEOUT)
+			snprintf(k->err, sizeof(k->err), "cannot reach the SOCKS5 proxy: no "
+			         "connection in time");
+		else
+			snprintf(k->err, sizeof(k->err), "cannot reach the SOCKS5 proxy: %s",
+			         err ? strerror(err) : status_str(st));
+	} else if (st == ST_TIMEOUT) {
+		snprintf(k->err, sizeof(k->err), "the proxy did not answer the %s in time%s", step,
+		         k->in_len ? " (reply incomplete)" : "");
+	} else if (st == ST_CLOSED) {
+		snprintf(k->err, sizeof(k->err), "the proxy closed the connection during the %s "
+		         "(%zu byte%s of its reply)", step, k->in_len, k->in_len == 1 ? "" : "s");
+	} else {
+		snprintf(k->err, sizeof(k->err), "the %s failed: %s", step,
+		         err ? strerror(err) : status_str(st));
+	}
 }
 
 static void tcp_finish(struct net_tcp *t, int st, int err)
@@ -388,17 +447,23 @@ static void tcp_finish(struct net_tcp *t, int st, int err)
 	t->res.data = t->in.data;
 	t->res.len = t->in.len;
 	t->res.elapsed_ms = loop_now(t->loop) - t->res.started_ms;
+	if (t->socks && st != ST_OK && t->phase < TCP_WRITE) {
+		if (!t->socks->err[0])
+			socks_default_error(t, st, err);
+		t->res.proxy_error = t->socks->err;
+	}
 	t->in_cb = true;
 	t->done(&t->res, t->arg);
 	tcp_free(t);
 }
 
-/* (Re)arm the single timer at the nearest deadline of the current phase. */
+/* (Re)arm the single timer at the nearest deadline of the current phase: until the target
+ * is connected (through a proxy: until its CONNECT reply) the connection deadline counts. */
 static int tcp_arm(struct net_tcp *t)
 {
 	uint64_t at = t->deadline;
 
-	if (t->phase == TCP_CONNECT && t->connect_deadline && t->connect_deadline < at)
+	if (t->phase < TCP_WRITE && t->connect_deadline && t->connect_deadline < at)
 		at = t->connect_deadline;
 	return loop_timer_start(t->loop, &t->timer, at);
 }
@@ -498,16 +563,170 @@ static void tcp_write(struct net_tcp *t)
 		tcp_finish(t, ST_NOMEM, 0);
 }
 
-static void tcp_connected(struct net_tcp *t)
+/* The target is connected (directly, or the proxy said so): write the request. */
+static void tcp_start_write(struct net_tcp *t)
 {
 	t->res.connected = true;
-	t->res.src_port = local_port(t->fd);
 	t->phase = TCP_WRITE;
 	if (loop_io_start(t->loop, &t->io, POLLOUT) != ST_OK || tcp_arm(t) != ST_OK) {
 		tcp_finish(t, ST_NOMEM, 0);
 		return;
 	}
 	tcp_write(t);
+}
+
+/* ---- TCP: the SOCKS5 handshake ---- */
+
+static void socks_write(struct net_tcp *t);
+
+/* Enter a handshake step: write its message, then read its reply. */
+static void socks_step(struct net_tcp *t, enum tcp_phase ph)
+{
+	struct tcp_socks *k = t->socks;
+
+	t->phase = ph;
+	k->reading = false;
+	k->in_len = 0;
+	k->out_off = 0;
+	if (ph == TCP_SOCKS_GREET) {
+		k->out = k->greeting;
+		k->out_len = k->greeting_len;
+	} else if (ph == TCP_SOCKS_AUTH) {
+		k->out = k->auth;
+		k->out_len = k->auth_len;
+	} else {
+		k->out = k->request;
+		k->out_len = k->request_len;
+	}
+	if (loop_io_start(t->loop, &t->io, POLLOUT) != ST_OK || tcp_arm(t) != ST_OK) {
+		tcp_finish(t, ST_NOMEM, 0);
+		return;
+	}
+	socks_write(t);
+}
+
+/* A complete reply of the current step: go on, or fail with the parser's reason. */
+static void socks_reply_done(struct net_tcp *t, const struct socks5_reply *r)
+{
+	struct tcp_socks *k = t->socks;
+
+	switch (t->phase) {
+	case TCP_SOCKS_GREET:
+		if (r->method == SOCKS5_METHOD_USERPASS)
+			socks_step(t, TCP_SOCKS_AUTH);
+		else
+			socks_step(t, TCP_SOCKS_CONNECT);
+		return;
+	case TCP_SOCKS_AUTH:
+		socks_step(t, TCP_SOCKS_CONNECT);
+		return;
+	default:
+		t->res.socks5_rep = r->rep;
+		k->in_len = 0;
+		tcp_start_write(t);
+		return;
+	}
+}
+
+/* Parse what the current step's reply holds so far. */
+static enum socks5_parse socks_parse(struct net_tcp *t, struct socks5_reply *r)
+{
+	struct tcp_socks *k = t->socks;
+
+	if (t->phase == TCP_SOCKS_GREET)
+		return socks5_method_reply(k->in, k->in_len, k->auth_len > 0, r);
+	if (t->phase == TCP_SOCKS_AUTH)
+		return socks5_auth_reply(k->in, k->in_len, r);
+	return socks5_connect_reply(k->in, k->in_len, r);
+}
+
+/*
+ * Read the reply of the current step exactly: never more than the parser says the message
+ * needs, so the first bytes of the tunnelled stream (a banner sent at once) stay in the
+ * socket for the framed read.
+ */
+static void socks_read(struct net_tcp *t)
+{
+	struct tcp_socks *k = t->socks;
+	struct socks5_reply r;
+
+	for (;;) {
+		enum socks5_parse p = socks_parse(t, &r);
+		size_t want;
+		ssize_t n;
+
+		if (p == SOCKS5_DONE) {
+			socks_reply_done(t, &r);
+			return;
+		}
+		if (p == SOCKS5_FAIL) {
+			snprintf(k->err, sizeof(k->err), "%s", r.why);
+			if (t->phase == TCP_SOCKS_CONNECT && r.rep > 0)
+				t->res.socks5_rep = r.rep;      /* an error code; 0 came in a bad reply */
+			tcp_finish(t, r.status, 0);
+			return;
+		}
+		/* MORE: need > in_len and need <= SOCKS5_REPLY_MAX by the parsers' contract */
+		if (r.need <= k->in_len || r.need > sizeof(k->in)) {
+			snprintf(k->err, sizeof(k->err), "internal error reading the %s",
+			         step_names[t->phase]);
+			tcp_finish(t, ST_MALFORMED, 0);
+			return;
+		}
+		want = r.need - k->in_len;
+		n = recv(t->fd, k->in + k->in_len, want, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			tcp_finish(t, status_of_errno(errno), errno);
+			return;
+		}
+		if (n == 0) {
+			tcp_finish(t, ST_CLOSED, 0);
+			return;
+		}
+		k->in_len += (size_t)n;
+	}
+}
+
+static void socks_write(struct net_tcp *t)
+{
+	struct tcp_socks *k = t->socks;
+
+	while (k->out_off < k->out_len) {
+		ssize_t n = send(t->fd, k->out + k->out_off, k->out_len - k->out_off, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			tcp_finish(t, status_of_errno(errno), errno);
+			return;
+		}
+		k->out_off += (size_t)n;
+	}
+	if (t->phase == TCP_SOCKS_AUTH)
+		explicit_bzero(k->auth, sizeof(k->auth));    /* sent: no copy is kept */
+	k->reading = true;
+	if (loop_io_start(t->loop, &t->io, POLLIN) != ST_OK) {
+		tcp_finish(t, ST_NOMEM, 0);
+		return;
+	}
+	socks_read(t);
+}
+
+static void tcp_connected(struct net_tcp *t)
+{
+	t->res.src_port = local_port(t->fd);
+	if (t->socks) {
+		t->res.proxy_connected = true;
+		socks_step(t, TCP_SOCKS_GREET);
+		return;
+	}
+	tcp_start_write(t);
 }
 
 static void tcp_event(struct loop *l, struct loop_io *w, short revents)
@@ -517,6 +736,7 @@ static void tcp_event(struct loop *l, struct loop_io *w, short revents)
 	socklen_t elen = sizeof(err);
 
 	(void)l;
+	(void)revents;
 	switch (t->phase) {
 	case TCP_CONNECT:
 		if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
@@ -527,8 +747,15 @@ static void tcp_event(struct loop *l, struct loop_io *w, short revents)
 		}
 		tcp_connected(t);
 		return;
+	case TCP_SOCKS_GREET:
+	case TCP_SOCKS_AUTH:
+	case TCP_SOCKS_CONNECT:
+		if (t->socks->reading)
+			socks_read(t);
+		else
+			socks_write(t);
+		return;
 	case TCP_WRITE:
-		(void)revents;
 		tcp_write(t);
 		return;
 	case TCP_READ:
@@ -537,27 +764,74 @@ static void tcp_event(struct loop *l, struct loop_io *w, short revents)
 	}
 }
 
+/* The SOCKS5 messages for req, built now so that a target the proxy cannot be asked for is
+ * refused at once (ST_INVAL). */
+static int socks_new(const struct net_tcp_req *req, struct tcp_socks **out)
+{
+	const struct socks5_proxy *p = req->socks5;
+	struct tcp_socks *k;
+	size_t ul = strnlen(p->user, sizeof(p->user)), pl = strnlen(p->pass, sizeof(p->pass));
+
+	*out = NULL;
+	if ((p->ss.ss_family != AF_INET && p->ss.ss_family != AF_INET6) ||
+	    ul > SOCKS5_CRED_MAX || pl > SOCKS5_CRED_MAX || (ul == 0) != (pl == 0))
+		return ST_INVAL;
+	if (!req->target_host && req->server.ss.ss_family != AF_INET &&
+	    req->server.ss.ss_family != AF_INET6)
+		return ST_INVAL;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return ST_NOMEM;
+	k->greeting_len = socks5_greeting(p, k->greeting);
+	k->auth_len = socks5_auth_request(p, k->auth);
+	if (req->target_host)
+		k->request_len = socks5_connect_request(req->target_host, NULL, req->target_port,
+		                                        k->request);
+	else
+		k->request_len = socks5_connect_request(NULL, &req->server.ss,
+		                                        net_addr_port(&req->server), k->request);
+	if (k->request_len == 0) {
+		socks_free(k);
+		return ST_INVAL;
+	}
+	*out = k;
+	return ST_OK;
+}
+
 int net_tcp_start(struct loop *l, const struct net_tcp_req *req, net_tcp_fn done, void *arg,
                   struct net_tcp **out)
 {
 	struct net_tcp *t;
+	const struct sockaddr *to;
+	socklen_t tolen;
 	int st = ST_OK, e = 0;
 
 	if (out)
 		*out = NULL;
 	if (!l || !req || !done || !req->frame || (req->len && !req->msg) ||
-	    (req->server.ss.ss_family != AF_INET && req->server.ss.ss_family != AF_INET6))
+	    (!req->socks5 && req->server.ss.ss_family != AF_INET &&
+	     req->server.ss.ss_family != AF_INET6))
 		return ST_INVAL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return ST_NOMEM;
 	t->loop = l;
 	t->fd = -1;
+	t->res.socks5_rep = -1;
+	if (req->socks5) {
+		st = socks_new(req, &t->socks);
+		if (st != ST_OK) {
+			free(t);
+			return st;
+		}
+		t->res.proxied = true;
+	}
 	t->max_bytes = req->max_bytes ? req->max_bytes : NET_TCP_MAX_DEFAULT;
 	buf_init(&t->in, t->max_bytes);
 	if (req->len) {
 		t->msg = malloc(req->len);
 		if (!t->msg) {
+			socks_free(t->socks);
 			free(t);
 			return ST_NOMEM;
 		}
@@ -577,11 +851,17 @@ int net_tcp_start(struct loop *l, const struct net_tcp_req *req, net_tcp_fn done
 	loop_io_init(&t->io, -1, tcp_event, t);
 	loop_timer_init(&t->timer, tcp_timer, t);
 
-	t->fd = socket(req->server.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (req->socks5) {
+		to = (const struct sockaddr *)&req->socks5->ss;
+		tolen = req->socks5->len;
+	} else {
+		to = (const struct sockaddr *)&req->server.ss;
+		tolen = req->server.len;
+	}
+	t->fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (t->fd < 0) {
 		e = errno;
-	} else if (connect(t->fd, (const struct sockaddr *)&req->server.ss, req->server.len) ==
-	           0) {
+	} else if (connect(t->fd, to, tolen) == 0) {
 		/* Immediate success (possible on loopback): continue from the loop all the same. */
 		t->io.fd = t->fd;
 		st = loop_io_start(l, &t->io, POLLOUT);

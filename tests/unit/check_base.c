@@ -356,6 +356,42 @@ START_TEST(trail_golden_record)
 }
 END_TEST
 
+START_TEST(trail_proxy_member)
+{
+	struct clock clk;
+	struct trail t;
+	struct trail_rec r;
+	char *jbuf = NULL, *hbuf = NULL;
+	size_t jlen = 0, hlen = 0;
+	FILE *jf = open_memstream(&jbuf, &jlen);
+	FILE *hf = open_memstream(&hbuf, &hlen);
+
+	clock_fixed_init(&clk, 1796342400000LL);
+	trail_init(&t, jf, hf, &clk);
+	trail_rec_init(&r);
+	r.step = "whois-ip";
+	r.proto = "whois";
+	r.port = 43;
+	r.server_name = "whois.ripe.net";
+	r.proxy = "socks5 192.0.2.9:1080";
+	r.qname = "192.0.2.1";
+	r.outcome = "answered";
+	trail_write(&t, &r);
+	fclose(jf);
+	fclose(hf);
+	/* the target has no address (the proxy resolved its name): no "server" member */
+	ck_assert_str_eq(jbuf,
+	                 "{\"time\":\"2026-12-04T00:00:00.000Z\",\"step\":\"whois-ip\","
+	                 "\"proto\":\"whois\",\"port\":43,\"server_name\":\"whois.ripe.net\","
+	                 "\"proxy\":\"socks5 192.0.2.9:1080\",\"qname\":\"192.0.2.1\","
+	                 "\"elapsed_ms\":0,\"outcome\":\"answered\"}\n");
+	ck_assert_str_eq(hbuf, ";; whois-ip: 192.0.2.1 -> answered, no reply from whois.ripe.net"
+	                       "#43(whois) via socks5 192.0.2.9:1080 in 0 ms\n");
+	free(jbuf);
+	free(hbuf);
+}
+END_TEST
+
 START_TEST(status_names)
 {
 	ck_assert_str_eq(status_str(ST_OK), "ok");
@@ -399,6 +435,7 @@ static Suite *base_suite(void)
 	tc = tcase_create("trail");
 	tcase_add_test(tc, clock_format);
 	tcase_add_test(tc, trail_golden_record);
+	tcase_add_test(tc, trail_proxy_member);
 	tcase_add_test(tc, status_names);
 	suite_add_tcase(s, tc);
 	return s;

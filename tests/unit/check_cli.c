@@ -2,6 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "status.h"
@@ -102,6 +103,44 @@ START_TEST(server_limit)
 }
 END_TEST
 
+START_TEST(socks5_option_parsed_and_password_hidden)
+{
+	char spec[] = "alice:s3cret@127.0.0.1:1081";
+	char bad[] = "alice:s3cret@proxy.example:1081";
+	char *argv[] = { "whois", "--socks5", spec, "192.0.2.1", NULL };
+	char *argv_bad[] = { "whois", "--socks5", bad, NULL };
+	char msg[1024] = "";
+	struct cli_opts o;
+	FILE *err = tmpfile();
+	int first, saved;
+	size_t n;
+
+	ck_assert_int_eq(cli_parse(4, argv, NULL, "", NULL, NULL, &o, &first), 0);
+	ck_assert_ptr_nonnull(o.socks5);
+	ck_assert_str_eq(o.proxy.user, "alice");
+	ck_assert_str_eq(o.proxy.pass, "s3cret");
+	ck_assert_str_eq(spec, "alice:******@127.0.0.1:1081");   /* what ps(1) now shows */
+	ck_assert_str_eq(argv[first], "192.0.2.1");
+
+	/* a refused setting is a usage error whose message never quotes the password */
+	ck_assert_ptr_nonnull(err);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(err), 2);
+	ck_assert_int_eq(cli_parse(3, argv_bad, NULL, "", NULL, NULL, &o, &first), EXIT_USAGE);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(err);
+	n = fread(msg, 1, sizeof(msg) - 1, err);
+	msg[n] = 0;
+	fclose(err);
+	ck_assert_ptr_nonnull(strstr(msg, "--socks5"));
+	ck_assert_ptr_null(strstr(msg, "s3cret"));
+	ck_assert_str_eq(o.proxy.pass, "");
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -111,6 +150,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, local_overrides_global);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, server_limit);
+	tcase_add_test(tc, socks5_option_parsed_and_password_hidden);
 	suite_add_tcase(s, tc);
 	return s;
 }

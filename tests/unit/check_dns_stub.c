@@ -11,6 +11,7 @@
 #include "status.h"
 #include "trail.h"
 #include "util_dnspeer.h"
+#include "util_socks5peer.h"
 
 /* ---- harness ---- */
 
@@ -267,6 +268,71 @@ START_TEST(tcp_only)
 	ck_assert_int_eq(g.outcome, DNS_ANSWER);
 	ck_assert_int_eq(p.log[0].proto, 't');
 	ck_assert_ptr_nonnull(strstr(e.tbuf, "\"proto\":\"tcp\""));
+	env_close(&e);
+}
+END_TEST
+
+START_TEST(through_a_socks5_proxy)
+{
+	static const enum peer_act s[] = { PA_TC };   /* TC over UDP: proves no UDP was sent */
+	static const char *const creds[] = { NULL, "alice:Sekr1tPass" };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct peer p;
+		struct s5peer x;
+		struct env e;
+		struct got g;
+		char want[64];
+
+		peer_start(&p, s, 1);
+		s5peer_start(&x, S5_RELAY, creds[k]);
+		env_conf(&e, &p, 1, 1000);
+		e.conf.socks5 = &x.proxy;            /* tcp_only not set: the proxy implies it */
+		env_start(&e);
+		memset(&g, 0, sizeof(g));
+		env_query(&e, "host.test", DNS_T_A, &g, NULL);
+		env_run(&e);
+		ck_assert_uint_eq(env_end(&e), 1);
+		ck_assert_uint_eq(peer_stop(&p), 1);
+		ck_assert_uint_eq(s5peer_stop(&x), 1);
+		ck_assert_int_eq(g.outcome, DNS_ANSWER);
+		ck_assert_str_eq(g.proto, "tcp");
+		ck_assert_int_eq(p.log[0].proto, 't');
+		snprintf(want, sizeof(want), "addr 127.0.0.1:%d", net_addr_port(&p.addr));
+		ck_assert_str_eq(x.log[0], want);
+		ck_assert_ptr_nonnull(strstr(e.tbuf, "\"proxy\":\"socks5 127.0.0.1:"));
+		ck_assert_ptr_null(strstr(e.tbuf, "\"udp\""));
+		ck_assert_ptr_null(strstr(e.tbuf, "Sekr1t"));
+		env_close(&e);
+	}
+}
+END_TEST
+
+START_TEST(socks5_proxy_refusing)
+{
+	static const enum peer_act s[] = { PA_ANSWER };
+	struct peer p;
+	struct s5peer x;
+	struct env e;
+	struct got g;
+
+	peer_start(&p, s, 1);
+	s5peer_start(&x, S5_DENY, NULL);
+	env_conf(&e, &p, 1, 1000);
+	e.conf.socks5 = &x.proxy;
+	e.conf.attempts = 3;
+	env_start(&e);
+	memset(&g, 0, sizeof(g));
+	env_query(&e, "host.test", DNS_T_A, &g, NULL);
+	env_run(&e);
+	ck_assert_uint_eq(env_end(&e), 1);                /* refused: not asked again */
+	ck_assert_uint_eq(peer_stop(&p), 0);
+	ck_assert_uint_eq(s5peer_stop(&x), 1);
+	ck_assert_int_eq(g.outcome, DNS_NETWORK);
+	ck_assert_ptr_nonnull(strstr(g.detail, "proxy refused: connection not allowed by ruleset"));
+	ck_assert_ptr_nonnull(strstr(e.tbuf, "\"outcome\":\"proxy-error\""));
+	ck_assert_ptr_nonnull(strstr(e.tbuf, "(socks5-connect)"));
 	env_close(&e);
 }
 END_TEST
@@ -790,6 +856,8 @@ static Suite *stub_suite(void)
 	tcase_add_test(tc, truncated_retries_over_tcp);
 	tcase_add_test(tc, big_answer_over_tcp);
 	tcase_add_test(tc, tcp_only);
+	tcase_add_test(tc, through_a_socks5_proxy);
+	tcase_add_test(tc, socks5_proxy_refusing);
 	tcase_add_test(tc, formerr_to_edns_retries_without_and_remembers);
 	tcase_add_test(tc, servfail_moves_to_next_server);
 	tcase_add_test(tc, every_server_failing_names_each);

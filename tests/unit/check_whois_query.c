@@ -125,6 +125,24 @@ START_TEST(private_addresses)
 }
 END_TEST
 
+START_TEST(private_names)
+{
+	/* names a proxy would resolve to loopback or read as an address */
+	ck_assert(whois_name_private("localhost") && whois_name_private("LOCALHOST.") &&
+	          whois_name_private("whois.localhost") && whois_name_private("ip6-localhost") &&
+	          whois_name_private("ip6-loopback"));
+	ck_assert(!whois_name_private("localhost.example") && !whois_name_private("xlocalhost") &&
+	          !whois_name_private("mylocalhost"));
+	ck_assert(whois_name_private("127.1") && whois_name_private("2130706433") &&
+	          whois_name_private("0x7f.1") && whois_name_private("0X7F000001") &&
+	          whois_name_private("10.0.0.1") && whois_name_private("a.b.0x") &&
+	          whois_name_private(""));
+	ck_assert(!whois_name_private("whois.ripe.net") && !whois_name_private("1.example") &&
+	          !whois_name_private("0xdead.example") && !whois_name_private("whois.0xg") &&
+	          !whois_name_private("rwhois.example.net.") && !whois_name_private("a1"));
+}
+END_TEST
+
 START_TEST(names)
 {
 	ck_assert_str_eq(whois_outcome_name(WO_RATE_LIMITED), "rate-limited");
@@ -143,6 +161,7 @@ static Suite *suite(void)
 	tcase_add_test(core, query_lines);
 	tcase_add_test(core, names);
 	tcase_add_test(limits, private_addresses);
+	tcase_add_test(limits, private_names);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);
 	return s;
