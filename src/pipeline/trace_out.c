@@ -542,6 +542,17 @@ int trace_exit(const struct trace *t)
 	return r < 0 ? EXIT_NOTHING : r;
 }
 
+/* True if recipient r is to hear about the case with report index ci. */
+static bool rcpt_has_case(const struct trcpt *r, size_t ci)
+{
+	size_t k;
+
+	for (k = 0; k < r->ncases; k++)
+		if (r->cases[k] == ci)
+			return true;
+	return false;
+}
+
 /* ---- text ---- */
 
 #define C_BOLD "\033[1m"
@@ -755,12 +766,8 @@ static void case_text(const struct trace *t, const struct tcase *c, bool color,
 	buf_addc(b, '\n');
 	for (i = 0; i < t->nrcpts; i++) {
 		const struct trcpt *r = &t->rcpts[i];
-		size_t k;
-		bool mine = false;
 
-		for (k = 0; k < r->ncases; k++)
-			mine |= r->cases[k] == c->report_index;
-		if (!mine)
+		if (!rcpt_has_case(r, c->report_index))
 			continue;
 		buf_printf(b, "      %-16s ", report_kind_name(r->r.kind));
 		san(b, r->r.nto ? r->to[0] : r->form);
@@ -996,18 +1003,14 @@ static void case_json(const struct trace *t, const struct tcase *c, struct json 
 	json_arr_begin(j);
 	for (i = 0; i < t->nrcpts; i++) {
 		const struct trcpt *r = &t->rcpts[i];
-		size_t k;
-		bool mine = false;
 
-		for (k = 0; k < r->ncases; k++)
-			mine |= r->cases[k] == c->report_index;
-		if (!mine)
+		if (!rcpt_has_case(r, c->report_index))
 			continue;
 		json_obj_begin(j);
 		json_kstr(j, "kind", report_kind_name(r->r.kind));
 		json_key(j, "to");
 		json_arr_begin(j);
-		for (k = 0; k < r->r.nto; k++)
+		for (size_t k = 0; k < r->r.nto; k++)
 			json_str(j, r->to[k]);
 		json_arr_end(j);
 		kstr_opt(j, "form", r->form[0] ? r->form : NULL);
