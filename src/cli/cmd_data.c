@@ -599,10 +599,98 @@ static void human_block(struct buf *o, const char *label, const struct snap_bloc
 	buf_printf(o, "  %-10s %s", label, range);
 }
 
+/* The layers both IP and AS results have, in JSON (asn: ranges are AS numbers). */
+static void json_layers(struct json *j, bool asn, const struct snap_special *sp,
+                        const struct snap_iana *ia, const struct snap_rir *rir,
+                        const struct snap_bootstrap *bo)
+{
+	if (sp)
+		json_special(j, sp, asn);
+	if (ia)
+		json_iana(j, ia, asn);
+	if (rir)
+		json_rir(j, rir, asn);
+	if (bo)
+		json_boot(j, bo, asn);
+}
+
+/* One tab-separated line of a bulk lookup: query, kind, server, RDAP, RIR fields, why. */
+static void line_result(struct lookup_out *lo, const char *q, const char *kind,
+                        const char *whois, const char *rdap, const struct snap_rir *rir,
+                        const char *range, int why)
+{
+	struct line ln;
+	char d[11];
+
+	ln.n = 0;
+	line_text(&ln, q);
+	line_lit(&ln, "\t");
+	line_lit(&ln, kind);
+	line_lit(&ln, "\t");
+	line_text(&ln, *whois ? whois : "-");
+	line_lit(&ln, "\t");
+	line_text(&ln, rdap[0] ? rdap : "-");
+	if (rir) {
+		fmt_date(rir->date, d);
+		line_lit(&ln, "\t");
+		line_text(&ln, rir->registry.id);
+		line_lit(&ln, "\t");
+		line_text(&ln, rir->cc[0] ? rir->cc : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, rir->status);
+		line_lit(&ln, "\t");
+		line_text(&ln, d[0] ? d : "-");
+		line_lit(&ln, "\t");
+		line_text(&ln, range);
+	} else {
+		line_lit(&ln, "\t-\t-\t-\t-\t-");
+	}
+	line_lit(&ln, "\t");
+	line_lit(&ln, why_key(why));
+	line_lit(&ln, "\n");
+	line_flush(&ln, &lo->out);
+}
+
+/* The first lines of a human answer: the server to ask (and why) and the RDAP URL. */
+static void human_route(struct buf *o, const char *whois, const char *rdap, int why)
+{
+	buf_adds(o, "  whois      ");
+	if (*whois)
+		put_text(o, whois);
+	else
+		buf_adds(o, "(none: do not ask)");
+	buf_printf(o, "   [%s]\n", snap_why_str(why));
+	buf_adds(o, "  rdap       ");
+	put_or_dash(o, rdap);
+	buf_addc(o, '\n');
+}
+
+/* The text after a human "rir <range>" label: registry, country, status, holder, date. */
+static void human_rir(struct buf *o, const struct snap_rir *rir)
+{
+	char d[11];
+
+	fmt_date(rir->date, d);
+	buf_adds(o, "  ");
+	put_text(o, rir->registry.name);
+	buf_printf(o, " %s %s", rir->cc[0] ? rir->cc : "--", rir->status);
+	if (rir->has_holder) {
+		buf_adds(o, " to ");
+		put_text(o, rir->holder.name);
+	}
+	if (*d)
+		buf_printf(o, " %s", d);
+	if (rir->partial)
+		buf_adds(o, " (part of an older record)");
+	buf_adds(o, "  [");
+	put_text(o, rir->source->path);
+	buf_printf(o, ", %s]\n", rir->source->date);
+}
+
 static void out_ip(struct lookup_out *lo, const char *q, const struct snap_ip_result *r)
 {
 	struct buf *o = &lo->out;
-	char d[11], range[SNAP_RANGE_TEXT], a4[SNAP_ADDR_TEXT];
+	char range[SNAP_RANGE_TEXT], a4[SNAP_ADDR_TEXT];
 	struct json j;
 
 	if (lo->json) {
@@ -618,61 +706,24 @@ static void out_ip(struct lookup_out *lo, const char *q, const struct snap_ip_re
 			json_kstr(&j, "embedded", embed_str(r->embed));
 			json_kstr(&j, "embedded_ipv4", a4);
 		}
-		if (r->has_special)
-			json_special(&j, &r->special, false);
-		if (r->has_iana)
-			json_iana(&j, &r->iana, false);
-		if (r->has_rir)
-			json_rir(&j, &r->rir, false);
-		if (r->has_bootstrap)
-			json_boot(&j, &r->bootstrap, false);
+		json_layers(&j, false, r->has_special ? &r->special : NULL,
+		            r->has_iana ? &r->iana : NULL, r->has_rir ? &r->rir : NULL,
+		            r->has_bootstrap ? &r->bootstrap : NULL);
 		json_obj_end(&j);
 		json_finish(&j);
 		buf_addc(o, '\n');
 		return;
 	}
 	if (lo->lines) {
-		struct line ln;
-
-		ln.n = 0;
-		line_text(&ln, q);
-		line_lit(&ln, "\tip\t");
-		line_text(&ln, *r->whois ? r->whois : "-");
-		line_lit(&ln, "\t");
-		line_text(&ln, r->rdap[0] ? r->rdap : "-");
-		if (r->has_rir) {
-			fmt_date(r->rir.date, d);
+		if (r->has_rir)
 			block_text(&r->rir.block, range, sizeof(range));
-			line_lit(&ln, "\t");
-			line_text(&ln, r->rir.registry.id);
-			line_lit(&ln, "\t");
-			line_text(&ln, r->rir.cc[0] ? r->rir.cc : "-");
-			line_lit(&ln, "\t");
-			line_text(&ln, r->rir.status);
-			line_lit(&ln, "\t");
-			line_text(&ln, d[0] ? d : "-");
-			line_lit(&ln, "\t");
-			line_text(&ln, range);
-		} else {
-			line_lit(&ln, "\t-\t-\t-\t-\t-");
-		}
-		line_lit(&ln, "\t");
-		line_lit(&ln, why_key(r->why));
-		line_lit(&ln, "\n");
-		line_flush(&ln, o);
+		line_result(lo, q, "ip", r->whois, r->rdap, r->has_rir ? &r->rir : NULL, range,
+		            r->why);
 		return;
 	}
 	put_text(o, q);
 	buf_addc(o, '\n');
-	buf_adds(o, "  whois      ");
-	if (*r->whois)
-		put_text(o, r->whois);
-	else
-		buf_adds(o, "(none: do not ask)");
-	buf_printf(o, "   [%s]\n", snap_why_str(r->why));
-	buf_adds(o, "  rdap       ");
-	put_or_dash(o, r->rdap);
-	buf_addc(o, '\n');
+	human_route(o, r->whois, r->rdap, r->why);
 	if (r->embed) {
 		snap_addr_fmt(4, r->embedded_v4, a4, sizeof(a4));
 		buf_printf(o, "  embedded   %s %s\n", embed_str(r->embed), a4);
@@ -687,22 +738,8 @@ static void out_ip(struct lookup_out *lo, const char *q, const struct snap_ip_re
 		buf_printf(o, "), globally reachable: %s\n", tri_str(r->special.global));
 	}
 	if (r->has_rir) {
-		fmt_date(r->rir.date, d);
 		human_block(o, "rir", &r->rir.block);
-		buf_adds(o, "  ");
-		put_text(o, r->rir.registry.name);
-		buf_printf(o, " %s %s", r->rir.cc[0] ? r->rir.cc : "--", r->rir.status);
-		if (r->rir.has_holder) {
-			buf_adds(o, " to ");
-			put_text(o, r->rir.holder.name);
-		}
-		if (*d)
-			buf_printf(o, " %s", d);
-		if (r->rir.partial)
-			buf_adds(o, " (part of an older record)");
-		buf_adds(o, "  [");
-		put_text(o, r->rir.source->path);
-		buf_printf(o, ", %s]\n", r->rir.source->date);
+		human_rir(o, &r->rir);
 	}
 	if (r->has_iana) {
 		human_block(o, "iana", &r->iana.block);
@@ -733,7 +770,7 @@ static void out_ip(struct lookup_out *lo, const char *q, const struct snap_ip_re
 static void out_asn(struct lookup_out *lo, const char *q, const struct snap_asn_result *r)
 {
 	struct buf *o = &lo->out;
-	char d[11], range[SNAP_RANGE_TEXT];
+	char range[SNAP_RANGE_TEXT];
 	struct json j;
 
 	if (lo->json) {
@@ -746,58 +783,23 @@ static void out_asn(struct lookup_out *lo, const char *q, const struct snap_asn_
 		json_kstr(&j, "whois", r->whois);
 		json_kstr(&j, "rdap", r->rdap);
 		json_kstr(&j, "why", why_key(r->why));
-		if (r->has_special)
-			json_special(&j, &r->special, true);
-		if (r->has_iana)
-			json_iana(&j, &r->iana, true);
-		if (r->has_rir)
-			json_rir(&j, &r->rir, true);
-		if (r->has_bootstrap)
-			json_boot(&j, &r->bootstrap, true);
+		json_layers(&j, true, r->has_special ? &r->special : NULL,
+		            r->has_iana ? &r->iana : NULL, r->has_rir ? &r->rir : NULL,
+		            r->has_bootstrap ? &r->bootstrap : NULL);
 		json_obj_end(&j);
 		json_finish(&j);
 		buf_addc(o, '\n');
 		return;
 	}
 	if (lo->lines) {
-		struct line ln;
-
-		ln.n = 0;
-		line_text(&ln, q);
-		line_lit(&ln, "\tasn\t");
-		line_text(&ln, *r->whois ? r->whois : "-");
-		line_lit(&ln, "\t");
-		line_text(&ln, r->rdap[0] ? r->rdap : "-");
-		if (r->has_rir) {
-			fmt_date(r->rir.date, d);
+		if (r->has_rir)
 			asn_range_fmt(r->rir.asn_first, r->rir.asn_last, range, sizeof(range));
-			line_lit(&ln, "\t");
-			line_text(&ln, r->rir.registry.id);
-			line_lit(&ln, "\t");
-			line_text(&ln, r->rir.cc[0] ? r->rir.cc : "-");
-			line_lit(&ln, "\t");
-			line_text(&ln, r->rir.status);
-			line_lit(&ln, "\t");
-			line_text(&ln, d[0] ? d : "-");
-			line_lit(&ln, "\t");
-			line_lit(&ln, range);
-		} else {
-			line_lit(&ln, "\t-\t-\t-\t-\t-");
-		}
-		line_lit(&ln, "\t");
-		line_lit(&ln, why_key(r->why));
-		line_lit(&ln, "\n");
-		line_flush(&ln, o);
+		line_result(lo, q, "asn", r->whois, r->rdap, r->has_rir ? &r->rir : NULL, range,
+		            r->why);
 		return;
 	}
-	buf_printf(o, "AS%u\n  whois      ", r->asn);
-	if (*r->whois)
-		put_text(o, r->whois);
-	else
-		buf_adds(o, "(none: do not ask)");
-	buf_printf(o, "   [%s]\n  rdap       ", snap_why_str(r->why));
-	put_or_dash(o, r->rdap);
-	buf_addc(o, '\n');
+	buf_printf(o, "AS%u\n", r->asn);
+	human_route(o, r->whois, r->rdap, r->why);
 	if (r->has_special) {
 		asn_range_fmt(r->special.asn_first, r->special.asn_last, range, sizeof(range));
 		buf_printf(o, "  special    %s  ", range);
@@ -805,22 +807,9 @@ static void out_asn(struct lookup_out *lo, const char *q, const struct snap_asn_
 		buf_addc(o, '\n');
 	}
 	if (r->has_rir) {
-		fmt_date(r->rir.date, d);
 		asn_range_fmt(r->rir.asn_first, r->rir.asn_last, range, sizeof(range));
-		buf_printf(o, "  rir        %s  ", range);
-		put_text(o, r->rir.registry.name);
-		buf_printf(o, " %s %s", r->rir.cc[0] ? r->rir.cc : "--", r->rir.status);
-		if (r->rir.has_holder) {
-			buf_adds(o, " to ");
-			put_text(o, r->rir.holder.name);
-		}
-		if (*d)
-			buf_printf(o, " %s", d);
-		if (r->rir.partial)
-			buf_adds(o, " (part of an older record)");
-		buf_adds(o, "  [");
-		put_text(o, r->rir.source->path);
-		buf_printf(o, ", %s]\n", r->rir.source->date);
+		buf_printf(o, "  rir        %s", range);
+		human_rir(o, &r->rir);
 	}
 	if (r->has_iana) {
 		asn_range_fmt(r->iana.asn_first, r->iana.asn_last, range, sizeof(range));
