@@ -193,7 +193,7 @@ bool parse_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 		d = (unsigned)(s[i] - '0');
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)   /* max - d must not wrap (max below 9) */
 			return false;
 		v = v * 10 + d;
 	}

@@ -51,6 +51,26 @@ printf '{"input": ' >"$tmp/broken.json"
 printf 'Subject: x\n\nno address here\n' >"$tmp/none.eml"
 "$MXTRACE" trace --offline "$tmp/none.eml" >/dev/null 2>&1; [ $? -eq 1 ] || fail "no candidate"
 "$MXTRACE" trace --offline 'bad domain!' >/dev/null 2>&1; [ $? -eq 65 ] || fail "bad target"
+# limits of the trace's own options: first valid, first invalid
+for ok in "--per-message 1" "--per-message 3" "--whois-timeout 1" "--whois-timeout 600000" \
+	"--max-size 1024"; do
+	# shellcheck disable=SC2086
+	"$MXTRACE" trace --offline $ok claims@crookmail.example >/dev/null 2>&1 ||
+		fail "$ok refused"
+done
+for bad in "--per-message 0" "--per-message 4" "--whois-timeout 0" "--whois-timeout 600001" \
+	"--max-size 1023"; do
+	# shellcheck disable=SC2086
+	"$MXTRACE" trace --offline $bad claims@crookmail.example >/dev/null 2>&1
+	[ $? -eq 64 ] || fail "$bad accepted"
+done
+# --per-message N traces at most N reply addresses of a message
+printf 'From: a@b.example\nReply-To: one@crook1.example\nSubject: x\n\nWrite to two@crook2.example or three@crook3.example\n' \
+	>"$tmp/three.eml"
+n1=$("$MXTRACE" trace --offline --json --per-message 1 "$tmp/three.eml" |
+	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["traces"]))')
+[ "$n1" = 1 ] || fail "--per-message 1 traced $n1 addresses"
+
 # hostile bytes in a message never reach the terminal raw
 printf 'From: a@b.example\nReply-To: "\033[2J\007x" <evil\033]0;t\007@crook.example>\nSubject: \033[31mred\n\nhi\n' \
 	>"$tmp/esc.eml"

@@ -199,6 +199,13 @@ START_TEST(parse_uint_limits)
 	ck_assert(parse_uint("65535", 5, 65535, &v) && v == 65535);
 	ck_assert(!parse_uint("65536", 5, 65535, &v));
 	ck_assert(!parse_uint("", 0, 10, &v));
+	/* regression: a single digit above a small max wrapped (max - d) and passed */
+	ck_assert(parse_uint("3", 1, 3, &v) && v == 3);
+	ck_assert(!parse_uint("4", 1, 3, &v));
+	ck_assert(!parse_uint("9", 1, 0, &v));
+	ck_assert(parse_uint("0", 1, 0, &v) && v == 0);
+	ck_assert(parse_uint("9", 1, 9, &v) && v == 9);
+	ck_assert(!parse_uint("10", 2, 9, &v));
 	ck_assert(!parse_uint("1a", 2, 100, &v));
 	ck_assert(!parse_uint("-1", 2, 100, &v));
 	ck_assert(parse_uint("18446744073709551615", 20, UINT64_MAX, &v) && v == UINT64_MAX);

@@ -85,6 +85,33 @@ START_TEST(depth_limit)
 }
 END_TEST
 
+/* JSONR_MAX_ITEMS members in one array are read; one more is refused. */
+START_TEST(items_limit)
+{
+	size_t n = JSONR_MAX_ITEMS, len = 2 * n + 2, i;
+	char *s = malloc(len + 1);
+	struct jr_val *v;
+	struct jr_err err;
+
+	ck_assert_ptr_nonnull(s);
+	s[0] = '[';
+	for (i = 0; i < n; i++) {
+		s[1 + 2 * i] = '0';
+		s[2 + 2 * i] = ',';
+	}
+	s[2 * n] = ']';                      /* the last ',' closes: n = JSONR_MAX_ITEMS members */
+	ck_assert_int_eq(jr_parse(s, 2 * n + 1, 1, NULL, &v, &err), ST_OK);
+	ck_assert_uint_eq(v->n, JSONR_MAX_ITEMS);
+	jr_free(v);
+	s[2 * n] = ',';
+	s[2 * n + 1] = '0';
+	s[2 * n + 2] = ']';                  /* one more */
+	ck_assert_int_eq(jr_parse(s, 2 * n + 3, 1, NULL, &v, &err), ST_TOOBIG);
+	ck_assert_str_eq(err.msg, "too many members");
+	free(s);
+}
+END_TEST
+
 struct bad_case {
 	const char *in;
 	int st;
@@ -185,6 +212,7 @@ static Suite *jsonr_suite(void)
 	tc = tcase_create("limits");
 	tcase_add_test(tc, int_limits);
 	tcase_add_test(tc, depth_limit);
+	tcase_add_test(tc, items_limit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
 	tcase_add_loop_test(tc, malformed, 0, (int)(sizeof(bads) / sizeof(bads[0])));

@@ -335,6 +335,52 @@ START_TEST(filenames)
 }
 END_TEST
 
+/* REPORT_VALUE_MAX: a 900-octet value is kept whole, the 901st octet is cut. */
+START_TEST(header_value_cap)
+{
+	char v[1000];
+	struct buf b;
+	size_t i, kept;
+
+	for (size_t n = 900; n <= 901; n++) {
+		memset(v, 'a', n);
+		for (i = 50; i < n; i += 51)
+			v[i] = ' ';              /* words, so the value folds */
+		v[n] = 0;
+		buf_init(&b, 0);
+		report_header_value(&b, v, 9);
+		kept = 0;
+		for (i = 0; i < b.len; i++)
+			kept += b.data[i] == 'a';
+		ck_assert_uint_eq(kept, (size_t)(900 - 900 / 51));   /* same 'a's both times */
+		buf_reset(&b);
+	}
+}
+END_TEST
+
+/* REPORT_MAX_TO: the 8 addresses a recipient can hold all reach To:. */
+START_TEST(to_cap)
+{
+	struct report_case c = mkcase((const uint8_t *)raw_msg, sizeof(raw_msg) - 1);
+	struct report_recipient r = mkrcpt(REPORT_NETWORK);
+	static const char *const addrs[REPORT_MAX_TO] = {
+		"a1@x.example", "a2@x.example", "a3@x.example", "a4@x.example",
+		"a5@x.example", "a6@x.example", "a7@x.example", "a8@x.example",
+	};
+	struct buf b;
+	size_t i;
+
+	for (i = 0; i < REPORT_MAX_TO; i++)
+		r.to[i] = addrs[i];
+	r.nto = REPORT_MAX_TO + 1;       /* a count past the array is not read beyond it */
+	buf_init(&b, 0);
+	report_write_text(&b, &r, &c, 1, &opts);
+	for (i = 0; i < REPORT_MAX_TO; i++)
+		ck_assert_ptr_nonnull(strstr(buf_str(&b), addrs[i]));
+	buf_reset(&b);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -350,6 +396,8 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, header_non_ascii_encoded);
 	tcase_add_test(tc, unsafe_recipients_dropped);
 	tcase_add_test(tc, boundary_avoids_content);
+	tcase_add_test(tc, header_value_cap);
+	tcase_add_test(tc, to_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
