@@ -475,9 +475,22 @@ static void json_urls(struct json *j, const char *key, const char *list)
 	json_arr_end(j);
 }
 
+/* "range": an AS number range (asn) or an address block, as the layer has it. */
+static void json_range(struct json *j, bool asn, const struct snap_block *blk, uint32_t first,
+                       uint32_t last)
+{
+	char range[SNAP_RANGE_TEXT];
+
+	if (asn)
+		asn_range_fmt(first, last, range, sizeof(range));
+	else
+		snap_block_fmt(blk, range, sizeof(range));
+	json_kstr(j, "range", range);
+}
+
 static void json_rir(struct json *j, const struct snap_rir *r, bool asn)
 {
-	char d[11], range[SNAP_RANGE_TEXT];
+	char d[11];
 
 	json_key(j, "rir");
 	json_obj_begin(j);
@@ -489,11 +502,7 @@ static void json_rir(struct json *j, const struct snap_rir *r, bool asn)
 		json_kstr(j, "delegated_to", r->holder.id);
 	fmt_date(r->date, d);
 	json_kstr(j, "date", d);
-	if (asn)
-		asn_range_fmt(r->asn_first, r->asn_last, range, sizeof(range));
-	else
-		snap_block_fmt(&r->block, range, sizeof(range));
-	json_kstr(j, "range", range);
+	json_range(j, asn, &r->block, r->asn_first, r->asn_last);
 	json_kbool(j, "partial", r->partial);
 	json_kstr(j, "source", r->source->path);
 	json_kstr(j, "source_date", r->source->date);
@@ -502,15 +511,9 @@ static void json_rir(struct json *j, const struct snap_rir *r, bool asn)
 
 static void json_iana(struct json *j, const struct snap_iana *ia, bool asn)
 {
-	char range[SNAP_RANGE_TEXT];
-
 	json_key(j, "iana");
 	json_obj_begin(j);
-	if (asn)
-		asn_range_fmt(ia->asn_first, ia->asn_last, range, sizeof(range));
-	else
-		snap_block_fmt(&ia->block, range, sizeof(range));
-	json_kstr(j, "range", range);
+	json_range(j, asn, &ia->block, ia->asn_first, ia->asn_last);
 	json_kstr(j, "designation", ia->designation);
 	json_kstr(j, "status", ia->status);
 	json_kstr(j, "date", ia->date);
@@ -522,15 +525,9 @@ static void json_iana(struct json *j, const struct snap_iana *ia, bool asn)
 
 static void json_special(struct json *j, const struct snap_special *sp, bool asn)
 {
-	char range[SNAP_RANGE_TEXT];
-
 	json_key(j, "special");
 	json_obj_begin(j);
-	if (asn)
-		asn_range_fmt(sp->asn_first, sp->asn_last, range, sizeof(range));
-	else
-		snap_block_fmt(&sp->block, range, sizeof(range));
-	json_kstr(j, "range", range);
+	json_range(j, asn, &sp->block, sp->asn_first, sp->asn_last);
 	json_kstr(j, "name", sp->name);
 	json_kstr(j, "spec", sp->spec);
 	json_kstr(j, "allocated", sp->allocated);
@@ -547,15 +544,9 @@ static void json_special(struct json *j, const struct snap_special *sp, bool asn
 
 static void json_boot(struct json *j, const struct snap_bootstrap *b, bool asn)
 {
-	char range[SNAP_RANGE_TEXT];
-
 	json_key(j, "bootstrap");
 	json_obj_begin(j);
-	if (asn)
-		asn_range_fmt(b->asn_first, b->asn_last, range, sizeof(range));
-	else
-		snap_block_fmt(&b->block, range, sizeof(range));
-	json_kstr(j, "range", range);
+	json_range(j, asn, &b->block, b->asn_first, b->asn_last);
 	json_urls(j, "rdap", b->urls);
 	json_obj_end(j);
 }
